@@ -16,6 +16,7 @@ public final class Dequantizer {
     private Dequantizer() {}
 
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -54,7 +55,13 @@ public final class Dequantizer {
                     }
                 }
             }
-            default -> KQuantsAndLegacy.dequantize(type, src, offset, dst, dstOffset, n);
+            case Q4_1 -> LegacyDequant.q4_1(src, offset, dst, dstOffset, n);
+            case Q5_0 -> LegacyDequant.q5_0(src, offset, dst, dstOffset, n);
+            case Q5_1 -> LegacyDequant.q5_1(src, offset, dst, dstOffset, n);
+            case Q4_K -> KDequant.q4K(src, offset, dst, dstOffset, n);
+            case Q5_K -> KDequant.q5K(src, offset, dst, dstOffset, n);
+            case Q6_K -> KDequant.q6K(src, offset, dst, dstOffset, n);
+            default -> throw new IllegalArgumentException("lfm4j cannot dequantize tensors of type " + type);
         }
     }
 

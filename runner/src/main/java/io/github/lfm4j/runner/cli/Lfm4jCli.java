@@ -28,13 +28,22 @@ public final class Lfm4jCli implements Runnable {
 
     public static CommandLine create() {
         CommandLine cl = new CommandLine(new Lfm4jCli());
+        cl.addSubcommand("info", new InfoCommand());
+        cl.addSubcommand("synth", new SynthCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
+        cl.setParameterExceptionHandler(Lfm4jCli::handleBadArguments);
         return cl;
     }
 
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         if (System.getenv("LFM4J_DEBUG") != null) e.printStackTrace();
         cl.getErr().println("lfm4j: " + oneLine(e));
+        return 1;
+    }
+
+    /** Bad options are user errors like any other: one line and exit code 1 (picocli would print the usage, exit 2). */
+    private static int handleBadArguments(CommandLine.ParameterException e, String[] args) {
+        e.getCommandLine().getErr().println("lfm4j: " + firstLine(e.getMessage()) + " (see --help)");
         return 1;
     }
 
