@@ -23,8 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exact parity with llama.cpp: every line of {@code fixtures/tokenizer-cases.jsonl} holds the ids llama.cpp produced
- * for a text with {@code fixtures/vocab-synthetic.gguf} (an LFM2-style vocabulary of 3272 tokens and 3000 merges).
+ * Exact parity with llama.cpp: every line of the fixtures holds the ids llama.cpp produced for a text with
+ * {@code fixtures/vocab-synthetic.gguf} (an LFM2-style vocabulary of 3272 tokens and 3000 merges).
+ * <ul>
+ *   <li>{@code tokenizer-cases.jsonl}: 21 cases shared by the team (multilingual, code, chat markup).</li>
+ *   <li>{@code tokenizer-cases-extra.jsonl}: 818 cases (409 texts, each with parse_special off and on): split-rule
+ *       corner cases (contractions, whitespace runs, NBSP and other Unicode spaces, digit groups in several
+ *       scripts, unassigned and private-use code points, combining marks, ZWJ emoji, special tokens in every
+ *       position, lone surrogates) and 300 random strings over a mixed alphabet. Ids made by llama.cpp through
+ *       the node-llama-cpp 3.22.1 bindings ({@code loadModel({vocabOnly: true})},
+ *       {@code model.tokenize(text, parse_special)}, so add_bos is false).</li>
+ * </ul>
  */
 class LlamaCppParityTest {
 
@@ -48,7 +57,16 @@ class LlamaCppParityTest {
 
     @TestFactory
     List<DynamicTest> everyFixtureLineMatchesLlamaCpp() throws Exception {
-        List<String> lines = Files.readAllLines(resource("fixtures/tokenizer-cases.jsonl"), StandardCharsets.UTF_8);
+        return cases("fixtures/tokenizer-cases.jsonl", 21);
+    }
+
+    @TestFactory
+    List<DynamicTest> everyExtraLineMatchesLlamaCpp() throws Exception {
+        return cases("fixtures/tokenizer-cases-extra.jsonl", 818);
+    }
+
+    private List<DynamicTest> cases(String fixture, int expectedCount) throws Exception {
+        List<String> lines = Files.readAllLines(resource(fixture), StandardCharsets.UTF_8);
         ObjectMapper json = new ObjectMapper();
         List<DynamicTest> tests = new ArrayList<>();
         for (String line : lines) {
@@ -66,19 +84,23 @@ class LlamaCppParityTest {
                         + "\nactual   " + Arrays.toString(actual));
             }));
         }
-        assertTrue(tests.size() >= 20, "fixture lines: " + tests.size());
+        assertEquals(expectedCount, tests.size(), "fixture lines in " + fixture);
         return tests;
     }
 
     @Test
     void fixtureTextsRoundTrip() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(resource("fixtures/tokenizer-cases.jsonl"), StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            JsonNode c = json.readTree(line);
-            String text = c.get("text").asText();
-            int[] ids = tokenizer.encode(text, false, c.get("parse_special").asBoolean());
-            assertEquals(text, tokenizer.decode(ids, false));
+        for (String fixture : List.of("fixtures/tokenizer-cases.jsonl", "fixtures/tokenizer-cases-extra.jsonl")) {
+            for (String line : Files.readAllLines(resource(fixture), StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                JsonNode c = json.readTree(line);
+                String text = c.get("text").asText();
+                int[] ids = tokenizer.encode(text, false, c.get("parse_special").asBoolean());
+                // A lone surrogate has no UTF-8 form: it is encoded (like llama.cpp does) as U+FFFD.
+                String expected = text.replaceAll("\\p{Cs}", "\uFFFD");
+                assertEquals(expected, tokenizer.decode(ids, false), fixture);
+            }
         }
     }
 
