@@ -314,7 +314,15 @@ public final class Tokenizer {
         return new StreamingDecoder(this, skipSpecial);
     }
 
-    /** The raw bytes a token contributes to output (may be part of a multi-byte character). */
+    /**
+     * The bytes a token contributes to decoded output: UTF-8, but possibly only part of a multi-byte character
+     * (byte-level BPE splits rare characters into their bytes). Control tokens give their text.
+     */
+    public byte[] tokenBytes(int id) {
+        return pieceBytes(id, false).clone();
+    }
+
+    /** The raw bytes a token contributes to output (shared array: do not modify). */
     byte[] pieceBytes(int id, boolean skipSpecial) {
         checkId(id);
         TokenType t = types[id];

@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,8 @@ public final class TokenizeCommand implements Callable<Integer> {
         try (GGUFFile file = GGUFFile.open(model)) {
             Tokenizer tokenizer = Tokenizer.fromGGUF(file);
             int[] ids = tokenizer.encode(prompt, !noBos, special);
-            // A piece on its own may be part of a multi-byte character; it then shows as U+FFFD.
+            // A piece on its own may be part of a multi-byte character: in JSON it then shows as U+FFFD, in the
+            // listing its bytes are shown as \xHH.
             List<String> pieces = new ArrayList<>(ids.length);
             for (int id : ids) pieces.add(tokenizer.decode(new int[]{id}, false));
             if (json) {
@@ -60,7 +63,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(result));
             } else {
                 for (int i = 0; i < ids.length; i++) {
-                    out.printf("%6d -> '%s'%n", ids[i], visible(pieces.get(i)));
+                    out.printf("%6d -> '%s'%n", ids[i], visible(tokenizer.tokenBytes(ids[i])));
                 }
                 out.printf("%d tokens%n", ids.length);
             }
@@ -69,8 +72,20 @@ public final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Line breaks and tabs written as escapes so that each token stays on its own line. */
-    static String visible(String s) {
+    /**
+     * A token's bytes for the listing: line breaks and tabs as escapes so that each token stays on its own line,
+     * and the bytes of a character split across tokens as {@code \xHH}.
+     */
+    static String visible(byte[] bytes) {
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        if (!Arrays.equals(s.getBytes(StandardCharsets.UTF_8), bytes)) {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : bytes) {
+                if (b >= 0x20 && b < 0x7F) hex.append((char) b);
+                else hex.append(String.format("\\x%02X", b & 0xFF));
+            }
+            return hex.toString();
+        }
         return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
     }
 }

@@ -80,6 +80,17 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void bytesOfSplitCharactersAreShownAsHex() throws Exception {
+        // 🙂 is F0 9F 99 82; the small vocabulary has no token for it, so it is split into byte-level tokens.
+        Result r = run("tokenize", "-m", vocab(), "-p", "🙂", "--no-bos");
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.out().contains("\uFFFD"), r.out());
+        String hex = r.out().lines().filter(l -> l.contains("->"))
+                .map(l -> l.substring(l.indexOf('\'') + 1, l.lastIndexOf('\''))).reduce("", String::concat);
+        assertEquals("\\xF0\\x9F\\x99\\x82", hex);
+    }
+
+    @Test
     void missingFileIsOneLineError(@TempDir Path dir) {
         Path missing = dir.resolve("nope.gguf");
         Result r = run("tokenize", "-m", missing.toString(), "-p", "hi");
