@@ -32,13 +32,7 @@ class PerformanceTest {
 
     @Test
     void oneMegabyteOfMixedText() {
-        StringBuilder sb = new StringBuilder();
-        int line = 0;
-        while (sb.toString().getBytes(StandardCharsets.UTF_8).length < (1 << 20)) {
-            for (String t : RoundTripAndStreamingTest.TEXTS) sb.append(t).append(' ').append(line++).append('\n');
-            if (line % 64 == 0) sb.append("<|im_start|>assistant\n<think>").append(line).append("</think><|im_end|>\n");
-        }
-        String text = sb.toString();
+        String text = mixedText(1 << 20);
         tokenizer.encode(text.substring(0, 20000), true, true); // warm up the JIT a little
         long t0 = System.nanoTime();
         int[] ids = tokenizer.encode(text, true, true);
@@ -47,6 +41,23 @@ class PerformanceTest {
                 text.getBytes(StandardCharsets.UTF_8).length, ids.length, ms);
         assertTrue(ms < 15_000, "1 MB took " + ms + " ms");
         assertEquals("<|startoftext|>" + text, tokenizer.decode(ids, false));
+    }
+
+    /** At least {@code bytes} UTF-8 bytes of mixed-script lines with chat markup, numbered so lines differ. */
+    static String mixedText(int bytes) {
+        StringBuilder sb = new StringBuilder();
+        int size = 0;
+        int line = 0;
+        while (size < bytes) {
+            StringBuilder block = new StringBuilder();
+            for (String t : RoundTripAndStreamingTest.TEXTS) block.append(t).append(' ').append(line++).append('\n');
+            if (line % 64 < RoundTripAndStreamingTest.TEXTS.size()) {
+                block.append("<|im_start|>assistant\n<think>").append(line).append("</think><|im_end|>\n");
+            }
+            size += block.toString().getBytes(StandardCharsets.UTF_8).length;
+            sb.append(block);
+        }
+        return sb.toString();
     }
 
     @Test
