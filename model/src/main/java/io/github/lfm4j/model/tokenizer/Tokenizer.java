@@ -7,7 +7,6 @@ import io.github.lfm4j.model.gguf.GGUFFormatException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -431,10 +430,5 @@ public final class Tokenizer {
     public String toString() {
         return "Tokenizer[" + tokens.length + " tokens, " + bpe.mergeCount() + " merges, " + specials.length
                 + " special, bos=" + bos + ", eos=" + eos + "]";
-    }
-
-    /** For tests: the special tokens in matching order. */
-    int[] specialsInMatchOrder() {
-        return Arrays.copyOf(specials, specials.length);
     }
 }

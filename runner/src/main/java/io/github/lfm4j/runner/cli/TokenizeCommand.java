@@ -52,19 +52,16 @@ public final class TokenizeCommand implements Callable<Integer> {
         try (GGUFFile file = GGUFFile.open(model)) {
             Tokenizer tokenizer = Tokenizer.fromGGUF(file);
             int[] ids = tokenizer.encode(prompt, !noBos, special);
-            // A piece on its own may be part of a multi-byte character: in JSON it then shows as U+FFFD, in the
-            // listing its bytes are shown as \xHH.
-            List<String> pieces = new ArrayList<>(ids.length);
-            for (int id : ids) pieces.add(tokenizer.decode(new int[]{id}, false));
             if (json) {
+                // A piece on its own may be only part of a multi-byte character; JSON then shows it as U+FFFD.
+                List<String> pieces = new ArrayList<>(ids.length);
+                for (int id : ids) pieces.add(tokenizer.decode(new int[]{id}, false));
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("ids", ids);
                 result.put("pieces", pieces);
                 out.println(new ObjectMapper().writeValueAsString(result));
             } else {
-                for (int i = 0; i < ids.length; i++) {
-                    out.printf("%6d -> '%s'%n", ids[i], visible(tokenizer.tokenBytes(ids[i])));
-                }
+                for (int id : ids) out.printf("%6d -> '%s'%n", id, visible(tokenizer.tokenBytes(id)));
                 out.printf("%d tokens%n", ids.length);
             }
         }

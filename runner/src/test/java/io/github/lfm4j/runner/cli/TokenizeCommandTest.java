@@ -109,6 +109,15 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void helpListsTheOptions() {
+        Result r = run("tokenize", "--help");
+        assertEquals(0, r.exit(), r.err());
+        for (String option : new String[]{"--model", "--prompt", "--special", "--no-bos", "--json"}) {
+            assertTrue(r.out().contains(option), r.out());
+        }
+    }
+
+    @Test
     void missingOptionIsAUsageError() {
         Result r = run("tokenize", "-p", "hi");
         assertEquals(2, r.exit());
