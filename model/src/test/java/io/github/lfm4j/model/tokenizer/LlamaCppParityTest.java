@@ -27,12 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code fixtures/vocab-synthetic.gguf} (an LFM2-style vocabulary of 3272 tokens and 3000 merges).
  * <ul>
  *   <li>{@code tokenizer-cases.jsonl}: 21 cases shared by the team (multilingual, code, chat markup).</li>
- *   <li>{@code tokenizer-cases-extra.jsonl}: 818 cases (409 texts, each with parse_special off and on): split-rule
- *       corner cases (contractions, whitespace runs, NBSP and other Unicode spaces, digit groups in several
- *       scripts, unassigned and private-use code points, combining marks, ZWJ emoji, special tokens in every
- *       position, lone surrogates) and 300 random strings over a mixed alphabet. Ids made by llama.cpp through
- *       the node-llama-cpp 3.22.1 bindings ({@code loadModel({vocabOnly: true})},
- *       {@code model.tokenize(text, parse_special)}, so add_bos is false).</li>
+ *   <li>{@code tokenizer-cases-extra.jsonl}: 1318 cases: 409 texts each with parse_special off and on (split-rule
+ *       corner cases: contractions, whitespace runs, NBSP and other Unicode spaces, digit groups in several scripts,
+ *       unassigned and private-use code points, combining marks, ZWJ emoji, special tokens in every position, lone
+ *       surrogates; and 300 random strings over a mixed alphabet), then 500 random strings of up to 80 pieces drawn
+ *       from ASCII, Unicode spaces, marks, letter/number categories, emoji, contractions and chat markup. Ids made
+ *       by llama.cpp through the node-llama-cpp 3.22.1 bindings ({@code loadModel({vocabOnly: true})},
+ *       {@code model.tokenize(text, parse_special)}, so add_bos is false); see the .md file beside it.</li>
  * </ul>
  */
 class LlamaCppParityTest {
@@ -62,7 +63,7 @@ class LlamaCppParityTest {
 
     @TestFactory
     List<DynamicTest> everyExtraLineMatchesLlamaCpp() throws Exception {
-        return cases("fixtures/tokenizer-cases-extra.jsonl", 818);
+        return cases("fixtures/tokenizer-cases-extra.jsonl", 1318);
     }
 
     private List<DynamicTest> cases(String fixture, int expectedCount) throws Exception {
