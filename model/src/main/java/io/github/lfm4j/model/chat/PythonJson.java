@@ -50,6 +50,24 @@ public final class PythonJson {
         BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
         String digits = bd.unscaledValue().toString();
         int exp10 = digits.length() - 1 - bd.scale(); // value = d.ddd × 10^exp10
+        if (digits.length() == 2) {
+            // Java prints at least two significant digits even when one round-trips (4.9E-324 where Python
+            // prints 5e-324); try the one-digit neighbours.
+            BigDecimal best = null;
+            BigDecimal exact = new BigDecimal(Math.abs(d));
+            for (BigDecimal c : new BigDecimal[] {bd.round(new java.math.MathContext(1, java.math.RoundingMode.FLOOR)),
+                    bd.round(new java.math.MathContext(1, java.math.RoundingMode.CEILING))}) {
+                if (Double.parseDouble(c.toString()) == Math.abs(d)
+                        && (best == null || c.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                    best = c;
+                }
+            }
+            if (best != null) {
+                best = best.stripTrailingZeros();
+                digits = best.unscaledValue().toString();
+                exp10 = digits.length() - 1 - best.scale();
+            }
+        }
         StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
         if (exp10 >= -4 && exp10 < 16) {
             if (exp10 >= 0) {
