@@ -19,6 +19,15 @@ class ChatFormatAgreementTest {
     private static final ObjectMapper M = new ObjectMapper();
     private static final JinjaChatTemplate LFM25 = JinjaChatTemplate.lfm25();
     private static final JinjaChatTemplate LFM2 = JinjaChatTemplate.lfm2();
+    private static final JinjaChatTemplate HUB = new JinjaChatTemplate(testResource("lfm2.5-hub.chat_template.jinja"));
+
+    static String testResource(String name) {
+        try (var in = ChatFormatAgreementTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     record Case(String name, List<ChatMessage> messages, List<ToolDefinition> tools) {
         @Override
@@ -105,7 +114,8 @@ class ChatFormatAgreementTest {
         for (Case c : cases) {
             for (boolean gen : new boolean[] {true, false}) {
                 for (boolean keep : new boolean[] {false, true}) {
-                    args.add(Arguments.of(c, new ChatFormatOptions(gen, keep, ChatFormatOptions.LFM2_BOS)));
+                    args.add(Arguments.of(c, new ChatFormatOptions(gen, keep, ChatFormatOptions.LFM2_BOS,
+                            java.time.LocalDate.of(2026, 2, 28))));
                 }
             }
         }
@@ -125,6 +135,14 @@ class ChatFormatAgreementTest {
     void lfm2JavaMatchesJinja(Case c, ChatFormatOptions options) {
         String jinja = LFM2.format(c.messages(), c.tools(), options);
         String java = new Lfm2ChatFormatter(Lfm2ChatFormatter.Variant.LFM2).format(c.messages(), c.tools(), options);
+        assertEquals(jinja, java);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void lfm25HubJavaMatchesJinja(Case c, ChatFormatOptions options) {
+        String jinja = HUB.format(c.messages(), c.tools(), options);
+        String java = new Lfm2ChatFormatter(Lfm2ChatFormatter.Variant.LFM2_5_HUB).format(c.messages(), c.tools(), options);
         assertEquals(jinja, java);
     }
 }

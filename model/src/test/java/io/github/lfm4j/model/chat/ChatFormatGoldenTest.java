@@ -72,4 +72,24 @@ class ChatFormatGoldenTest {
         assertEquals("cannot format an empty conversation", e.getMessage());
         assertThrows(ChatTemplateException.class, () -> JinjaChatTemplate.lfm25().format(List.of()));
     }
+
+    /** The Hub revision: date line, structured calls rendered its own way (no escaping, Python str for lists). */
+    @Test
+    void hubRevisionRendersStructuredFields() throws Exception {
+        var args = (ObjectNode) new ObjectMapper().readTree(
+                "{\"city\": \"Pa\\\"ris\", \"days\": 3, \"l\": [\"a\", 1, null, true, 1.5], \"o\": {\"k\": [1]}}");
+        var msgs = List.of(ChatMessage.system("Sys"), ChatMessage.user("q"),
+                ChatMessage.assistantToolCalls("r1", List.of(new ToolCall("get_weather", args)), "c1"),
+                ChatMessage.tool("get_weather", null, "sunny"), ChatMessage.assistant("r2", "final"));
+        var tools = List.of(ToolDefinition.function("get_weather", "W", new ObjectMapper().readTree("{\"type\":\"object\"}")));
+        var opts = ChatFormatOptions.defaults().withToday(java.time.LocalDate.of(2026, 2, 28)).withAddGenerationPrompt(false);
+        String expected = "<|startoftext|><|im_start|>system\nSys\n\nToday's date: 2026-02-28\n\nList of tools: "
+                + "[{\"name\": \"get_weather\", \"description\": \"W\", \"parameters\": {\"type\": \"object\"}}]<|im_end|>\n"
+                + "<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n<|tool_call_start|>[get_weather(city=\"Pa\"ris\", "
+                + "days=3, l=['a', 1, None, True, 1.5], o={\"k\": [1]})]<|tool_call_end|>c1<|im_end|>\n"
+                + "<|im_start|>tool\nsunny<|im_end|>\n<|im_start|>assistant\n<think>r2</think>final<|im_end|>\n";
+        assertEquals(expected, new Lfm2ChatFormatter(Lfm2ChatFormatter.Variant.LFM2_5_HUB).format(msgs, tools, opts));
+        String src = ChatFormatAgreementTest.testResource("lfm2.5-hub.chat_template.jinja");
+        assertEquals(expected, new JinjaChatTemplate(src).format(msgs, tools, opts));
+    }
 }

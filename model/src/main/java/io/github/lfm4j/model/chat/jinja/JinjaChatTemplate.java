@@ -29,7 +29,8 @@ import jinjava.javax.el.CompositeELResolver;
  * Renders a Hugging Face chat template (the {@code tokenizer.chat_template} text a GGUF embeds) with jinjava,
  * made to behave like Python's Jinja where templates rely on it: Python string/dict methods, {@code tojson} as
  * {@code json.dumps}, {@code trim}/{@code string} with Python semantics, {@code raise_exception} and
- * {@code strftime_now}. ({@code namespace()}, slicing and {@code loop.last} work in jinjava as is.)
+ * {@code strftime_now}, and the {@code generation} block. ({@code namespace()}, slicing and {@code loop.last} work
+ * in jinjava as is.)
  *
  * <p>Messages reach the template as OpenAI-style dicts. Templates that read {@code message.tool_calls} or
  * {@code message.thinking} get those fields; for templates that do not (LFM2, early LFM2.5), tool calls and
@@ -91,6 +92,9 @@ public final class JinjaChatTemplate implements ChatFormatter {
         ctx.put("keep_past_thinking", options.keepPastThinking());
         ctx.put("bos_token", options.bosToken());
         ctx.put("eos_token", "<|im_end|>");
+        ctx.put(TemplateFunctions.NOW_VARIABLE, options.today() != null
+                ? options.today().atStartOfDay(java.time.ZoneId.systemDefault())
+                : java.time.ZonedDateTime.now());
 
         RenderResult result;
         try {
@@ -179,6 +183,7 @@ public final class JinjaChatTemplate implements ChatFormatter {
                 .withElResolver(resolver)
                 .build());
         for (Filter f : PythonFilters.all()) j.getGlobalContext().registerFilter(f);
+        j.getGlobalContext().registerTag(new GenerationTag());
         try {
             j.getGlobalContext().registerFunction(new ELFunctionDefinition(
                     "", "raise_exception", TemplateFunctions.class, "raiseException", Object.class));

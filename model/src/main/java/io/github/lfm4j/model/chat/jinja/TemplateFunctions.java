@@ -1,5 +1,6 @@
 package io.github.lfm4j.model.chat.jinja;
 
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -13,12 +14,18 @@ public final class TemplateFunctions {
         throw new TemplateRaisedException(String.valueOf(message));
     }
 
+    /** Context variable holding the {@link ZonedDateTime} that {@code strftime_now} reports. */
+    static final String NOW_VARIABLE = "__lfm4j_now";
+
     /**
-     * {@code strftime_now(fmt)}: the current local time in a C strftime format. Supports the directives chat
-     * templates use ({@code %Y %m %d %H %M %S %B %b %A %a %y %j %p %%}).
+     * {@code strftime_now(fmt)}: "now" in a C strftime format. Now is the time the renderer put in the context
+     * (so a caller can pin the date), else the clock's. Supports the directives chat templates use
+     * ({@code %Y %m %d %H %M %S %B %b %A %a %y %j %p %%}).
      */
     public static String strftimeNow(String format) {
-        return strftime(format, ZonedDateTime.now());
+        JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+        Object now = interpreter == null ? null : interpreter.getContext().get(NOW_VARIABLE);
+        return strftime(format, now instanceof ZonedDateTime t ? t : ZonedDateTime.now());
     }
 
     static String strftime(String format, ZonedDateTime t) {

@@ -66,6 +66,16 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void generationBlockStringSlicingAndDictGet() {
+        String t = "{%- for m in messages -%}{%- if m.role == 'user' -%}{%- generation -%}"
+                + "{%- set c = m.get('content') -%}{%- set n = (c | length) - ('TAG' | length) -%}"
+                + "{%- if c.endswith('TAG') -%}{{ c[:n] }}{%- else -%}{{ c }}{%- endif -%}"
+                + "{%- endgeneration -%}{{ m.get('missing', '|default') }}{%- endif -%}{%- endfor -%}";
+        assertEquals("hello |default", render(t, "hello TAG"));
+        assertEquals("plain|default", render(t, "plain"));
+    }
+
+    @Test
     void raiseExceptionBecomesOneLineError() {
         var e = assertThrows(ChatTemplateException.class, () -> render(
                 "{% if messages[0].role == 'user' %}{{ raise_exception('Conversation must start with a system message') }}{% endif %}", "x"));
