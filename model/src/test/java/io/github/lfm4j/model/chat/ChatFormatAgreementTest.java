@@ -19,15 +19,8 @@ class ChatFormatAgreementTest {
     private static final ObjectMapper M = new ObjectMapper();
     private static final JinjaChatTemplate LFM25 = JinjaChatTemplate.lfm25();
     private static final JinjaChatTemplate LFM2 = JinjaChatTemplate.lfm2();
-    private static final JinjaChatTemplate HUB = new JinjaChatTemplate(testResource("lfm2.5-hub.chat_template.jinja"));
+    private static final JinjaChatTemplate HUB = JinjaChatTemplate.lfm25Hub();
 
-    static String testResource(String name) {
-        try (var in = ChatFormatAgreementTest.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     record Case(String name, List<ChatMessage> messages, List<ToolDefinition> tools) {
         @Override

@@ -89,7 +89,7 @@ class ChatFormatGoldenTest {
                 + "days=3, l=['a', 1, None, True, 1.5], o={\"k\": [1]})]<|tool_call_end|>c1<|im_end|>\n"
                 + "<|im_start|>tool\nsunny<|im_end|>\n<|im_start|>assistant\n<think>r2</think>final<|im_end|>\n";
         assertEquals(expected, new Lfm2ChatFormatter(Lfm2ChatFormatter.Variant.LFM2_5_HUB).format(msgs, tools, opts));
-        String src = ChatFormatAgreementTest.testResource("lfm2.5-hub.chat_template.jinja");
+        String src = JinjaChatTemplate.resource("lfm2.5-hub.chat_template.jinja");
         assertEquals(expected, new JinjaChatTemplate(src).format(msgs, tools, opts));
     }
 }

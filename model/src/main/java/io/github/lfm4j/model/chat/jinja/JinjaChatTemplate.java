@@ -58,6 +58,11 @@ public final class JinjaChatTemplate implements ChatFormatter {
         return new JinjaChatTemplate(resource("lfm2.5-thinking.chat_template.jinja"));
     }
 
+    /** The later Hub revision of Liquid's LFM2.5 template (date line, structured tool calls), shipped as a resource. */
+    public static JinjaChatTemplate lfm25Hub() {
+        return new JinjaChatTemplate(resource("lfm2.5-hub.chat_template.jinja"));
+    }
+
     /** Liquid's first-generation LFM2 template, shipped as a resource. */
     public static JinjaChatTemplate lfm2() {
         return new JinjaChatTemplate(resource("lfm2.chat_template.jinja"));
