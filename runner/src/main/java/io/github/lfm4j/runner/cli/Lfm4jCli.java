@@ -28,6 +28,7 @@ public final class Lfm4jCli implements Runnable {
 
     public static CommandLine create() {
         CommandLine cl = new CommandLine(new Lfm4jCli());
+        cl.addSubcommand(new GenerateCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
         return cl;
     }
