@@ -67,13 +67,25 @@ public final class VectorOps {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
         float sum = 0f;
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (n >= F.length()) {
+            // the exponentials dominate attention's non-dot work: use the vectorised exp
+            FloatVector vmax = FloatVector.broadcast(F, max), acc = FloatVector.zero(F);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += F.length()) {
+                FloatVector e = FloatVector.fromArray(F, x, off + i).sub(vmax).lanewise(VectorOperators.EXP);
+                e.intoArray(x, off + i);
+                acc = acc.add(e);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
         float inv = 1f / sum;
-        for (int i = 0; i < n; i++) x[off + i] *= inv;
+        for (int j = 0; j < n; j++) x[off + j] *= inv;
     }
 
     /**
@@ -105,7 +117,18 @@ public final class VectorOps {
 
     /** SwiGLU in place: {@code gate[go+i] = silu(gate[go+i]) · up[uo+i]}, with {@code silu(g) = g/(1+e^-g)}. */
     public static void swiglu(float[] gate, int go, float[] up, int uo, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (n >= F.length()) {
+            // one exp per FFN element (~100k per token at 1.2B): the vectorised exp keeps this well under a millisecond
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += F.length()) {
+                FloatVector g = FloatVector.fromArray(F, gate, go + i);
+                FloatVector sig = one.div(one.add(g.neg().lanewise(VectorOperators.EXP)));
+                g.mul(sig).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
+            }
+        }
+        for (; i < n; i++) {
             float g = gate[go + i];
             gate[go + i] = g / (1f + (float) Math.exp(-g)) * up[uo + i];
         }

@@ -45,6 +45,21 @@ class VectorOpsTest {
     }
 
     @Test
+    void softmaxMatchesDefinitionAtVectorLengths() {
+        for (int n : new int[]{5, 16, 33, 300}) {
+            float[] x = rand(n + 2);
+            for (int i = 0; i < x.length; i++) x[i] *= 10;
+            float[] orig = x.clone();
+            VectorOps.softmax(x, 2, n);
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (int i = 0; i < n; i++) max = Math.max(max, orig[2 + i]);
+            for (int i = 0; i < n; i++) z += Math.exp(orig[2 + i] - max);
+            for (int i = 0; i < n; i++) assertEquals(Math.exp(orig[2 + i] - max) / z, x[2 + i], 1e-6);
+            assertEquals(orig[0], x[0]);
+        }
+    }
+
+    @Test
     void softmaxIsStableForLargeValues() {
         float[] x = {1000f, 1001f, 999f, 1000f};
         VectorOps.softmax(x, 1, 3);
@@ -72,9 +87,15 @@ class VectorOpsTest {
 
     @Test
     void swigluAndElementwise() {
-        float[] g = rand(20), u = rand(20), g0 = g.clone();
-        VectorOps.swiglu(g, 0, u, 0, 20);
-        for (int i = 0; i < 20; i++) assertEquals(g0[i] / (1 + Math.exp(-g0[i])) * u[i], g[i], 1e-6);
+        for (int n : new int[]{3, 20, 67}) {
+            float[] g = rand(n + 1), u = rand(n), g0 = g.clone();
+            for (int i = 0; i < n; i++) g[1 + i] = g0[1 + i] *= 8; // reach the saturated parts of the sigmoid
+            VectorOps.swiglu(g, 1, u, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(g0[1 + i] / (1 + Math.exp(-g0[1 + i])) * u[i], g[1 + i], 1e-5 * (1 + Math.abs(g0[1 + i])));
+            }
+        }
+        float[] g0 = rand(20), u = rand(20);
         float[] y = new float[20];
         VectorOps.mul(g0, 0, u, 0, y, 0, 20);
         for (int i = 0; i < 20; i++) assertEquals((double) g0[i] * u[i], y[i], 1e-6);
