@@ -23,6 +23,7 @@ import java.util.TreeMap;
  */
 public final class Session {
     static final int DEFAULT_BATCH = 128;
+    private static final int KV_BLOCK_BITS = 8, KV_BLOCK = 1 << KV_BLOCK_BITS, KV_BLOCK_MASK = KV_BLOCK - 1;
     /** Checkpoints kept for {@link #rewind}; each is (convCache-1)·dim floats per conv layer (~160 KB at 1.2B). */
     private static final int MAX_CHECKPOINTS = 32;
 
@@ -32,7 +33,12 @@ public final class Session {
     private final int dim, ffn, heads, headDim, kvDim, qDim, convL, vocab;
     private final float eps;
 
-    private final float[][] keyCache, valueCache;   // [attention layer][position · kvDim + kvHead · headDim + i]
+    /**
+     * KV cache in blocks of {@link #KV_BLOCK} positions, allocated as the conversation grows so that memory follows
+     * the tokens actually held rather than the context size: [attention layer][position / KV_BLOCK]
+     * [(position % KV_BLOCK) · kvDim + kvHead · headDim + i].
+     */
+    private final float[][][] keyCache, valueCache;
     private final float[][] convState;              // [conv layer][j · dim + c], j = 0 oldest of the convL-1 inputs
     private final TreeMap<Integer, float[][]> checkpoints = new TreeMap<>();
     private int position;
@@ -62,12 +68,9 @@ public final class Session {
         this.convL = cfg.convCache();
         this.vocab = cfg.vocabSize();
         this.eps = cfg.rmsEps();
-        long kvFloats = (long) context * kvDim;
-        if (kvFloats > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("context of " + context + " tokens is too large for one KV cache array");
-        }
-        this.keyCache = new float[cfg.attentionLayerCount()][(int) kvFloats];
-        this.valueCache = new float[cfg.attentionLayerCount()][(int) kvFloats];
+        int blocks = (context + KV_BLOCK - 1) / KV_BLOCK;
+        this.keyCache = new float[cfg.attentionLayerCount()][blocks][];
+        this.valueCache = new float[cfg.attentionLayerCount()][blocks][];
         this.convState = new float[cfg.convLayerCount()][(convL - 1) * dim];
         int b = this.batch;
         x = new float[b * dim];
@@ -284,7 +287,7 @@ public final class Session {
         matmul.apply(layer.wv(), h, n, v);
         int half = headDim / 2;
         int kvHeads = layer.kvHeads();
-        float[] kc = keyCache[layer.cacheIndex()], vc = valueCache[layer.cacheIndex()];
+        float[][] kc = keyCache[layer.cacheIndex()], vc = valueCache[layer.cacheIndex()];
         for (int t = 0; t < n; t++) {
             for (int hh = 0; hh < heads; hh++) {
                 int qo = t * qDim + hh * headDim;
@@ -296,9 +299,13 @@ public final class Session {
                 VectorOps.rmsnorm(k, ko, k, ko, layer.kNorm(), headDim, eps);
                 ropeAt(k, ko, t, half);
             }
-            int dst = (position + t) * kvDim;
-            System.arraycopy(k, t * kvDim, kc, dst, kvDim);
-            System.arraycopy(v, t * kvDim, vc, dst, kvDim);
+            int p = position + t, block = p >>> KV_BLOCK_BITS, dst = (p & KV_BLOCK_MASK) * kvDim;
+            if (kc[block] == null) {
+                kc[block] = new float[KV_BLOCK * kvDim];
+                vc[block] = new float[KV_BLOCK * kvDim];
+            }
+            System.arraycopy(k, t * kvDim, kc[block], dst, kvDim);
+            System.arraycopy(v, t * kvDim, vc[block], dst, kvDim);
         }
         attention.run(kc, vc, n, heads / kvHeads);
         matmul.apply(layer.wo(), att, n, o);
@@ -316,10 +323,10 @@ public final class Session {
 
     /** Causal grouped-query attention of the batch's queries over the cache; query heads split across threads. */
     private final class AttentionRunner implements Parallel.RangeBody {
-        private float[] kc, vc;
+        private float[][] kc, vc;
         private int n, group;
 
-        void run(float[] kc, float[] vc, int n, int group) {
+        void run(float[][] kc, float[][] vc, int n, int group) {
             this.kc = kc;
             this.vc = vc;
             this.n = n;
@@ -337,12 +344,14 @@ public final class Session {
                     int qo = t * qDim + hh * headDim;
                     int len = position + t + 1;
                     for (int j = 0; j < len; j++) {
-                        scores[so + j] = VectorOps.dot(q, qo, kc, j * kvDim + kvo, headDim) * scale;
+                        float[] block = kc[j >>> KV_BLOCK_BITS];
+                        scores[so + j] = VectorOps.dot(q, qo, block, (j & KV_BLOCK_MASK) * kvDim + kvo, headDim) * scale;
                     }
                     VectorOps.softmax(scores, so, len);
                     java.util.Arrays.fill(att, qo, qo + headDim, 0f);
                     for (int j = 0; j < len; j++) {
-                        VectorOps.axpy(scores[so + j], vc, j * kvDim + kvo, att, qo, headDim);
+                        float[] block = vc[j >>> KV_BLOCK_BITS];
+                        VectorOps.axpy(scores[so + j], block, (j & KV_BLOCK_MASK) * kvDim + kvo, att, qo, headDim);
                     }
                 }
             }
@@ -356,9 +365,11 @@ public final class Session {
         return logits;
     }
 
-    /** Bytes of heap this session holds (caches and activations), for diagnostics. */
+    /** Bytes of heap this session holds now (caches allocated so far and activations), for diagnostics. */
     public long heapBytes() {
-        long floats = 2L * keyCache.length * (long) context * kvDim + (long) convState.length * (convL - 1) * dim
+        long kvBlocks = 0;
+        for (float[][] layer : keyCache) for (float[] b : layer) if (b != null) kvBlocks++;
+        long floats = 2L * kvBlocks * KV_BLOCK * kvDim + (long) convState.length * (convL - 1) * dim
                 + (long) batch * (7L * dim + 3L * dim + 2L * qDim + 2L * kvDim + 2L * ffn + headDim)
                 + (long) heads * context + vocab + dim;
         return floats * Float.BYTES;

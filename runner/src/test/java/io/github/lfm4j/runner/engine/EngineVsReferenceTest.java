@@ -42,6 +42,18 @@ class EngineVsReferenceTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void longPromptAcrossKvBlocksAndBatchesMatchesReference() {
+        int[] prompt = new Random(8).ints(300, 0, 3000).toArray(); // > 256 positions: two KV cache blocks
+        ReferenceLfm2 ref = new ReferenceLfm2(Fixtures.model("tiny-f32.gguf"));
+        try (Lfm2Model m = Lfm2Model.load(Fixtures.model("tiny-f32.gguf"), 1)) {
+            Session s = m.newSession(512);
+            double worst = maxAbsDiff(ref.feed(prompt), s.prefill(prompt));
+            worst = Math.max(worst, maxAbsDiff(ref.next(17), s.decode(17)));
+            assertTrue(worst < 2e-3, "max logit difference " + worst);
+        }
+    }
+
     static double maxAbsDiff(double[] expected, float[] actual) {
         assertEquals(expected.length, actual.length);
         double worst = 0;
