@@ -31,6 +31,7 @@ public final class Lfm4jCli implements Runnable {
         cl.addSubcommand("info", new InfoCommand());
         cl.addSubcommand("synth", new SynthCommand());
         cl.addSubcommand(new TokenizeCommand());
+        cl.addSubcommand(new GenerateCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
         cl.setParameterExceptionHandler(Lfm4jCli::handleBadArguments);
         return cl;

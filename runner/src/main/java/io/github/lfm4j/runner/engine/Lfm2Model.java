@@ -1,0 +1,148 @@
+package io.github.lfm4j.runner.engine;
+
+import io.github.lfm4j.kernels.cpu.MatrixKernel;
+import io.github.lfm4j.kernels.cpu.Parallel;
+import io.github.lfm4j.model.gguf.GGUFFile;
+import io.github.lfm4j.model.gguf.Tensor;
+import io.github.lfm4j.model.lfm2.Lfm2Config;
+import io.github.lfm4j.model.lfm2.Lfm2Weights;
+import io.github.lfm4j.model.quant.Dequantizer;
+
+import java.nio.file.Path;
+
+/**
+ * A loaded LFM2 model: the memory-mapped GGUF file, its config, the matrix kernels prepared once per weight, and the
+ * worker threads. Immutable after loading and shared by any number of {@link Session}s (one per conversation).
+ * Only the small vectors (norm weights, conv taps, RoPE frequencies) are copied to the heap; the matrices stay mapped.
+ */
+public final class Lfm2Model implements AutoCloseable {
+
+    /** Weights of one block in the form the forward pass uses them. */
+    record Layer(boolean attention, float[] attnNorm, float[] ffnNorm, MatrixKernel gate, MatrixKernel up,
+                 MatrixKernel down,
+                 // attention layers
+                 MatrixKernel wq, MatrixKernel wk, MatrixKernel wv, MatrixKernel wo, float[] qNorm, float[] kNorm,
+                 int kvHeads, int cacheIndex,
+                 // conv layers: taps[c * convCache + j], tap convCache-1 multiplies the current position
+                 MatrixKernel inProj, MatrixKernel outProj, float[] convTaps, int stateIndex) {}
+
+    private final GGUFFile file;
+    private final Lfm2Config config;
+    private final Lfm2Weights weights;
+    private final Layer[] layers;
+    private final float[] outputNorm;
+    private final MatrixKernel output;
+    private final float[] ropeInvFreq;
+    private final Parallel parallel;
+
+    private Lfm2Model(GGUFFile file, int threads) {
+        this.file = file;
+        this.config = Lfm2Config.from(file);
+        this.weights = Lfm2Weights.load(file, config);
+        this.layers = new Layer[config.layers()];
+        int cacheIndex = 0, stateIndex = 0;
+        for (int i = 0; i < layers.length; i++) {
+            Lfm2Weights.Layer w = weights.layers()[i];
+            if (w.isAttention()) {
+                layers[i] = new Layer(true, vec(w.attnNorm()), vec(w.ffnNorm()), MatrixKernel.of(w.ffnGate()),
+                        MatrixKernel.of(w.ffnUp()), MatrixKernel.of(w.ffnDown()), MatrixKernel.of(w.wq()),
+                        MatrixKernel.of(w.wk()), MatrixKernel.of(w.wv()), MatrixKernel.of(w.wo()), vec(w.qNorm()),
+                        vec(w.kNorm()), config.kvHeads()[i], cacheIndex++, null, null, null, -1);
+            } else {
+                layers[i] = new Layer(false, vec(w.attnNorm()), vec(w.ffnNorm()), MatrixKernel.of(w.ffnGate()),
+                        MatrixKernel.of(w.ffnUp()), MatrixKernel.of(w.ffnDown()), null, null, null, null, null, null,
+                        0, -1, MatrixKernel.of(w.convInProj()), MatrixKernel.of(w.convOutProj()), vec(w.conv()),
+                        stateIndex++);
+            }
+        }
+        this.outputNorm = vec(weights.outputNorm());
+        this.output = MatrixKernel.of(weights.output());
+        int headDim = config.headDim();
+        this.ropeInvFreq = new float[headDim / 2];
+        for (int i = 0; i < ropeInvFreq.length; i++) {
+            ropeInvFreq[i] = (float) Math.pow(config.ropeTheta(), -2.0 * i / headDim);
+        }
+        this.parallel = new Parallel(threads);
+    }
+
+    /** Loads a model using all available processors. */
+    public static Lfm2Model load(Path path) {
+        return load(path, 0);
+    }
+
+    /**
+     * Maps and validates the GGUF file at {@code path}.
+     *
+     * @param threads worker threads for the matrix products; below 1 means all available processors
+     */
+    public static Lfm2Model load(Path path, int threads) {
+        GGUFFile f = GGUFFile.open(path);
+        try {
+            return new Lfm2Model(f, threads);
+        } catch (RuntimeException | Error e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** A new conversation state able to hold {@code contextLength} tokens (at most the model's trained context). */
+    public Session newSession(int contextLength) {
+        return new Session(this, contextLength, Session.DEFAULT_BATCH);
+    }
+
+    /** Like {@link #newSession(int)} with an explicit prefill batch size (tokens per matrix-matrix product). */
+    public Session newSession(int contextLength, int batchSize) {
+        return new Session(this, contextLength, batchSize);
+    }
+
+    public Lfm2Config config() {
+        return config;
+    }
+
+    public Lfm2Weights weights() {
+        return weights;
+    }
+
+    public GGUFFile file() {
+        return file;
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    Layer layer(int i) {
+        return layers[i];
+    }
+
+    float[] outputNorm() {
+        return outputNorm;
+    }
+
+    MatrixKernel output() {
+        return output;
+    }
+
+    float[] ropeInvFreq() {
+        return ropeInvFreq;
+    }
+
+    Parallel parallel() {
+        return parallel;
+    }
+
+    Tensor tokenEmbedding() {
+        return weights.tokenEmbedding();
+    }
+
+    /** Stops the worker threads and unmaps the file; sessions of this model must not be used afterwards. */
+    @Override
+    public void close() {
+        parallel.close();
+        file.close();
+    }
+
+    private static float[] vec(Tensor t) {
+        return Dequantizer.dequantizeAll(t);
+    }
+}
