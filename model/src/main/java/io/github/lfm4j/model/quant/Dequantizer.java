@@ -8,7 +8,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Turns ggml-encoded values back into floats, block by block, exactly as ggml's {@code dequantize_row_*} do.
+ * Turns ggml-encoded values back into floats, block by block, exactly as ggml's {@code dequantize_row_*} do
+ * (bit for bit: same float operations in the same order), for F32, F16, BF16, Q8_0, Q4_0 here and Q4_1, Q5_0, Q5_1
+ * ({@link LegacyDequant}), Q4_K, Q5_K, Q6_K ({@link KDequant}).
  * This is the plain, obviously-correct path: the CPU kernels compute dot products on the blocks directly, and are
  * tested against float64 references built from these values.
  */

@@ -4,10 +4,11 @@ import io.github.lfm4j.model.gguf.GGMLType;
 
 /**
  * Encodes floats into ggml tensor formats, bit-exact with ggml's reference quantizers ({@code quantize_row_*_ref}
- * in ggml-quants.c, and {@code ggml_fp32_to_fp16_row} / {@code ggml_fp32_to_bf16_row_ref} for the float types)
- * as compiled without fused multiply-add contraction (plain IEEE float arithmetic, which is what Java does).
- * These are the "reference" quantizers llama.cpp uses when no importance matrix is given for the legacy types;
- * for Q4_K/Q5_K/Q6_K llama-quantize without imatrix also ends in these same reference routines.
+ * in ggml-quants.c, {@code GGML_FP32_TO_FP16} and {@code ggml_compute_fp32_to_bf16} for the float types). These are
+ * what llama-quantize runs when no importance matrix is given: ggml's {@code quantize_q4_0}, {@code quantize_q4_K},
+ * etc. call them whenever {@code quant_weights} is null. Parity holds for ggml compiled without fused multiply-add
+ * contraction (plain IEEE float arithmetic, which is what Java does); a build that lets the C compiler fuse
+ * {@code a*b+c} can differ in rare rounding ties.
  *
  * <p>Used to write model files (the synthetic generator) and by tests; the inference path never quantizes weights.
  */
