@@ -76,6 +76,12 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void tojsonIndentArgument() {
+        String t = "{{ messages[0] | tojson(indent=1) }}|{{ messages | tojson }}";
+        assertEquals("{\n \"role\": \"user\",\n \"content\": \"é\"\n}|[{\"role\": \"user\", \"content\": \"é\"}]", render(t, "é"));
+    }
+
+    @Test
     void raiseExceptionBecomesOneLineError() {
         var e = assertThrows(ChatTemplateException.class, () -> render(
                 "{% if messages[0].role == 'user' %}{{ raise_exception('Conversation must start with a system message') }}{% endif %}", "x"));
