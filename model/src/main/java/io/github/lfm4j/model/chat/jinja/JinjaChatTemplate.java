@@ -38,6 +38,7 @@ import jinjava.javax.el.CompositeELResolver;
  */
 public final class JinjaChatTemplate implements ChatFormatter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long MAX_TEXT = 32L << 20;
     private static final String RESOURCE_DIR = "/io/github/lfm4j/model/chat/";
 
     private final String source;
@@ -185,6 +186,9 @@ public final class JinjaChatTemplate implements ChatFormatter {
         resolver.add(JinjavaConfig.newBuilder().build().getElResolver());
         Jinjava j = new Jinjava(JinjavaConfig.newBuilder()
                 .withFailOnUnknownTokens(false)
+                // A template comes from the model file: bound what it can build so a hostile one fails, not OOMs.
+                .withMaxOutputSize(MAX_TEXT)
+                .withMaxStringLength(MAX_TEXT)
                 .withElResolver(resolver)
                 .build());
         for (Filter f : PythonFilters.all()) j.getGlobalContext().registerFilter(f);

@@ -97,6 +97,13 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void runawayTemplateFailsInsteadOfExhaustingMemory() {
+        String t = "{%- set ns = namespace(s='xxxxxxxx') -%}{%- for i in range(60) -%}{%- set ns.s = ns.s + ns.s -%}{%- endfor -%}{{ ns.s }}";
+        var e = assertThrows(ChatTemplateException.class, () -> render(t, "x"));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void strftimeDirectives() {
         var t = ZonedDateTime.of(2026, 3, 7, 14, 5, 9, 0, ZoneOffset.UTC);
         assertEquals("2026-03-07 14:05:09 Saturday Mar 066 PM %",
