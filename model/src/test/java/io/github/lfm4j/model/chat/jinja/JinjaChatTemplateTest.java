@@ -76,6 +76,13 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void pythonIterationPrintingAndPrecedence() {
+        String t = "{%- for k in messages[0] -%}{{ k }},{%- endfor -%}|{{ messages[0].content.split(',') }}|"
+                + "{{ 'n=' + messages | length }}|{{ not (1 == 2) }}";
+        assertEquals("role,content,|['a', 'b']|n=1|true", render(t, "a,b"));
+    }
+
+    @Test
     void tojsonIndentArgument() {
         String t = "{{ messages[0] | tojson(indent=1) }}|{{ messages | tojson }}";
         assertEquals("{\n \"role\": \"user\",\n \"content\": \"é\"\n}|[{\"role\": \"user\", \"content\": \"é\"}]", render(t, "é"));
