@@ -3,8 +3,10 @@ package io.github.lfm4j.model.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,8 +24,17 @@ public final class PythonJson {
 
     /** {@code json.dumps(value, ensure_ascii=False)} of a Jackson tree or plain Java maps, lists and scalars. */
     public static String dumps(Object value) {
+        return dumps(value, -1);
+    }
+
+    /**
+     * {@code json.dumps(value, ensure_ascii=False, indent=indent)}: with {@code indent >= 0} every item goes on
+     * its own line, indented, and items end with {@code ","} (no trailing space); {@code indent < 0} is the
+     * one-line form.
+     */
+    public static String dumps(Object value, int indent) {
         StringBuilder out = new StringBuilder();
-        writeJson(out, value);
+        writeJson(out, value, indent, 0);
         return out.toString();
     }
 
@@ -101,7 +112,7 @@ public final class PythonJson {
         return value;
     }
 
-    private static void writeJson(StringBuilder out, Object raw) {
+    private static void writeJson(StringBuilder out, Object raw, int indent, int level) {
         Object value = unwrap(raw);
         switch (value) {
             case null -> out.append("null");
@@ -113,53 +124,57 @@ public final class PythonJson {
             case BigDecimal bd -> out.append(jsonFloat(bd.doubleValue()));
             case Number n -> out.append(n instanceof BigInteger bi ? bi.toString() : Long.toString(n.longValue()));
             case JsonNode node when node.isObject() -> {
-                out.append('{');
-                Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-                boolean first = true;
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!first) out.append(", ");
-                    first = false;
-                    writeJsonString(out, e.getKey());
-                    out.append(": ");
-                    writeJson(out, e.getValue());
-                }
-                out.append('}');
+                Map<String, JsonNode> fields = new java.util.LinkedHashMap<>();
+                node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+                writeJson(out, fields, indent, level);
             }
             case JsonNode node when node.isArray() -> {
-                out.append('[');
-                for (int i = 0; i < node.size(); i++) {
-                    if (i > 0) out.append(", ");
-                    writeJson(out, node.get(i));
-                }
-                out.append(']');
+                List<JsonNode> items = new ArrayList<>();
+                node.forEach(items::add);
+                writeJson(out, items, indent, level);
             }
             case Map<?, ?> map -> {
+                if (map.isEmpty()) {
+                    out.append("{}");
+                    return;
+                }
                 out.append('{');
                 boolean first = true;
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!first) out.append(", ");
+                    if (!first) out.append(indent < 0 ? ", " : ",");
                     first = false;
+                    newline(out, indent, level + 1);
                     writeJsonString(out, jsonKey(e.getKey()));
                     out.append(": ");
-                    writeJson(out, e.getValue());
+                    writeJson(out, e.getValue(), indent, level + 1);
                 }
+                newline(out, indent, level);
                 out.append('}');
             }
             case Collection<?> list -> {
+                if (list.isEmpty()) {
+                    out.append("[]");
+                    return;
+                }
                 out.append('[');
                 boolean first = true;
                 for (Object item : list) {
-                    if (!first) out.append(", ");
+                    if (!first) out.append(indent < 0 ? ", " : ",");
                     first = false;
-                    writeJson(out, item);
+                    newline(out, indent, level + 1);
+                    writeJson(out, item, indent, level + 1);
                 }
+                newline(out, indent, level);
                 out.append(']');
             }
-            case Object[] array -> writeJson(out, java.util.Arrays.asList(array));
+            case Object[] array -> writeJson(out, java.util.Arrays.asList(array), indent, level);
             default -> throw new IllegalArgumentException(
                     "cannot write a " + value.getClass().getSimpleName() + " as JSON");
         }
+    }
+
+    private static void newline(StringBuilder out, int indent, int level) {
+        if (indent >= 0) out.append('\n').append(" ".repeat(indent * level));
     }
 
     // json.dumps turns non-string keys into strings: True -> "true", None -> "null", 1.5 -> "1.5".

@@ -51,4 +51,13 @@ class PythonJsonTest {
         assertEquals("True", PythonJson.str(true));
         assertEquals("None", PythonJson.str(null));
     }
+
+    @Test
+    void dumpsWithIndentMatchesPython() throws Exception {
+        var tree = new ObjectMapper().readTree("{\"a\": [1, {\"b\": null}], \"e\": [], \"o\": {}}");
+        // python3 -c 'import json; print(json.dumps({"a": [1, {"b": None}], "e": [], "o": {}}, indent=2))'
+        assertEquals("{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": [],\n  \"o\": {}\n}",
+                PythonJson.dumps(tree, 2));
+        assertEquals("[\n1,\n2\n]", PythonJson.dumps(java.util.List.of(1, 2), 0));
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
@@ -30,7 +31,10 @@ import jinjava.javax.el.CompositeELResolver;
  * made to behave like Python's Jinja where templates rely on it: Python string/dict methods, {@code tojson} as
  * {@code json.dumps}, {@code trim}/{@code string} with Python semantics, {@code raise_exception} and
  * {@code strftime_now}, and the {@code generation} block. ({@code namespace()}, slicing and {@code loop.last} work
- * in jinjava as is.)
+ * in jinjava as is.) Known gaps, none used by Liquid's templates: jinjava binds {@code not} tighter than
+ * comparisons ({@code not a == b} fails; {@code not (a == b)} works), prints booleans and None as
+ * {@code true}/empty rather than {@code True}/{@code None}, and renders an unknown filter as empty instead of
+ * failing.
  *
  * <p>Messages reach the template as OpenAI-style dicts. Templates that read {@code message.tool_calls} or
  * {@code message.thinking} get those fields; for templates that do not (LFM2, early LFM2.5), tool calls and
@@ -38,6 +42,7 @@ import jinjava.javax.el.CompositeELResolver;
  */
 public final class JinjaChatTemplate implements ChatFormatter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long MAX_TEXT = 32L << 20;
     private static final String RESOURCE_DIR = "/io/github/lfm4j/model/chat/";
 
     private final String source;
@@ -185,7 +190,15 @@ public final class JinjaChatTemplate implements ChatFormatter {
         resolver.add(JinjavaConfig.newBuilder().build().getElResolver());
         Jinjava j = new Jinjava(JinjavaConfig.newBuilder()
                 .withFailOnUnknownTokens(false)
+                // A template comes from the model file: bound what it can build so a hostile one fails, not OOMs.
+                .withMaxOutputSize(MAX_TEXT)
+                .withMaxStringLength(MAX_TEXT)
                 .withElResolver(resolver)
+                // Python Jinja behaviour: `for k in dict` yields keys, lists/dicts print as Python literals.
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withIterateOverMapKeys(true)
+                        .withUsePyishObjectMapper(true)
+                        .build())
                 .build());
         for (Filter f : PythonFilters.all()) j.getGlobalContext().registerFilter(f);
         j.getGlobalContext().registerTag(new GenerationTag());

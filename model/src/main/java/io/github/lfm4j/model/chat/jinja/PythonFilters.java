@@ -5,6 +5,7 @@ import com.hubspot.jinjava.lib.filter.Filter;
 import io.github.lfm4j.model.chat.PythonJson;
 import io.github.lfm4j.model.chat.PythonStrings;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Jinja filters whose Python (Hugging Face) behaviour differs from jinjava's and shows in prompts:
@@ -26,7 +27,21 @@ final class PythonFilters {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return PythonJson.dumps(var);
+            return PythonJson.dumps(var, args.length > 0 ? indent(args[0]) : -1);
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object indent = kwargs.containsKey("indent") ? kwargs.get("indent") : (args.length > 0 ? args[0] : null);
+            return PythonJson.dumps(var, indent == null ? -1 : indent(String.valueOf(indent)));
+        }
+
+        private static int indent(String s) {
+            try {
+                return Integer.parseInt(s.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("tojson: indent must be a whole number, got " + s);
+            }
         }
     }
 

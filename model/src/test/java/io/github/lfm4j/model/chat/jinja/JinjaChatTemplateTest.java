@@ -76,6 +76,19 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void pythonIterationPrintingAndPrecedence() {
+        String t = "{%- for k in messages[0] -%}{{ k }},{%- endfor -%}|{{ messages[0].content.split(',') }}|"
+                + "{{ 'n=' + messages | length }}|{{ not (1 == 2) }}";
+        assertEquals("role,content,|['a', 'b']|n=1|true", render(t, "a,b"));
+    }
+
+    @Test
+    void tojsonIndentArgument() {
+        String t = "{{ messages[0] | tojson(indent=1) }}|{{ messages | tojson }}";
+        assertEquals("{\n \"role\": \"user\",\n \"content\": \"é\"\n}|[{\"role\": \"user\", \"content\": \"é\"}]", render(t, "é"));
+    }
+
+    @Test
     void raiseExceptionBecomesOneLineError() {
         var e = assertThrows(ChatTemplateException.class, () -> render(
                 "{% if messages[0].role == 'user' %}{{ raise_exception('Conversation must start with a system message') }}{% endif %}", "x"));
@@ -88,6 +101,13 @@ class JinjaChatTemplateTest {
         assertTrue(e.getMessage().startsWith("chat template failed"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertThrows(ChatTemplateException.class, () -> new JinjaChatTemplate("  "));
+    }
+
+    @Test
+    void runawayTemplateFailsInsteadOfExhaustingMemory() {
+        String t = "{%- set ns = namespace(s='xxxxxxxx') -%}{%- for i in range(60) -%}{%- set ns.s = ns.s + ns.s -%}{%- endfor -%}{{ ns.s }}";
+        var e = assertThrows(ChatTemplateException.class, () -> render(t, "x"));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test
