@@ -44,9 +44,12 @@ public final class Lfm4jCli implements Runnable {
     }
 
     /** Bad options are user errors like any other: one line and exit code 1 (picocli would print the usage, exit 2). */
+    /** Exit code for a command line that does not parse (picocli's and the shell's convention); 1 is for runtime errors. */
+    public static final int USAGE_ERROR = 2;
+
     private static int handleBadArguments(CommandLine.ParameterException e, String[] args) {
         e.getCommandLine().getErr().println("lfm4j: " + firstLine(e.getMessage()) + " (see --help)");
-        return 1;
+        return USAGE_ERROR;
     }
 
     /** A single-line, user-facing description of an error. */

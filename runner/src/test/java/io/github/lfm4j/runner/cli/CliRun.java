@@ -17,11 +17,14 @@ record CliRun(int exit, String out, String err) {
         return new CliRun(exit, out.toString(), err.toString());
     }
 
-    /** The error output is exactly one line "lfm4j: ..." without a stack trace. */
+    /**
+     * The error output is exactly one line "lfm4j: ..." without a stack trace, with exit code 1 (runtime error) or
+     * 2 (a command line that does not parse).
+     */
     String oneErrorLine() {
         String e = err.strip();
-        if (exit != 1 || e.contains("\n") || !e.startsWith("lfm4j: ") || e.contains("\tat ")) {
-            throw new AssertionError("expected exit 1 and one line 'lfm4j: ...', got exit " + exit + " and:\n" + err);
+        if ((exit != 1 && exit != 2) || e.contains("\n") || !e.startsWith("lfm4j: ") || e.contains("\tat ")) {
+            throw new AssertionError("expected exit 1 or 2 and one line 'lfm4j: ...', got exit " + exit + " and:\n" + err);
         }
         return e;
     }
