@@ -33,7 +33,7 @@ public final class ToolCallingExample {
             System.err.println("usage: ToolCallingExample MODEL.gguf");
             System.exit(2);
         }
-        run(Path.of(args[0]), GenerationOptions.defaults().withMaxTokens(2048), System.out);
+        run(Path.of(args[0]), ModelOptions.defaults(), GenerationOptions.defaults().withMaxTokens(2048), System.out);
     }
 
     /** The tool the model may call, described with a JSON schema for its arguments. */
@@ -53,8 +53,8 @@ public final class ToolCallingExample {
      * Asks about the weather in Paris, runs the tool calls the model makes (at most 4 rounds), and returns the final
      * answer; the conversation is printed to {@code out} as it streams.
      */
-    public static String run(Path modelFile, GenerationOptions options, PrintStream out) {
-        try (LanguageModel model = LanguageModel.load(modelFile, ModelOptions.defaults());
+    public static String run(Path modelFile, ModelOptions modelOptions, GenerationOptions options, PrintStream out) {
+        try (LanguageModel model = LanguageModel.load(modelFile, modelOptions);
              ChatSession chat = model.newChat("You are a helpful assistant.", List.of(weatherTool()))) {
             chat.setOptions(options);
             GenerationListener stream = event -> {
