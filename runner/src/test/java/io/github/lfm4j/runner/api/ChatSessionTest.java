@@ -87,6 +87,24 @@ class ChatSessionTest {
         }
     }
 
+    /** Concurrent stateless calls on one model (two worker threads shared) give the answers sequential calls give. */
+    @Test
+    void concurrentCallsOnOneModel() throws Exception {
+        List<List<ChatMessage>> prompts = List.of(List.of(ChatMessage.user("First thread")),
+                List.of(ChatMessage.user("Second thread")), List.of(ChatMessage.user("Third")));
+        try (LanguageModel shared = LanguageModel.load(TinyModel.PATH, ModelOptions.defaults().withThreads(2))) {
+            List<String> sequential = new ArrayList<>();
+            for (List<ChatMessage> p : prompts) sequential.add(shared.chatCompletion(p, List.of(), greedy(5)).text());
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+                List<java.util.concurrent.Future<String>> futures = new ArrayList<>();
+                for (List<ChatMessage> p : prompts) {
+                    futures.add(pool.submit(() -> shared.chatCompletion(p, List.of(), greedy(5)).text()));
+                }
+                for (int i = 0; i < prompts.size(); i++) assertEquals(sequential.get(i), futures.get(i).get());
+            }
+        }
+    }
+
     @Test
     void toolCallRoundTrip() throws Exception {
         ToolDefinition weather = ToolDefinition.parse("{\"name\": \"get_weather\", \"description\": \"Weather now\","
