@@ -35,8 +35,10 @@ public final class Session {
 
     /**
      * KV cache in blocks of {@link #KV_BLOCK} positions, allocated as the conversation grows so that memory follows
-     * the tokens actually held rather than the context size: [attention layer][position / KV_BLOCK]
-     * [(position % KV_BLOCK) · kvDim + kvHead · headDim + i].
+     * the tokens actually held rather than the context size: [attention layer][position / KV_BLOCK][...]. Keys are
+     * stored dimension-major inside a block, {@code (kvHead·headDim + i)·KV_BLOCK + position % KV_BLOCK}, so that
+     * the scores of one query over many positions are computed with vector lanes across positions; values are
+     * position-major, {@code (position % KV_BLOCK)·kvDim + kvHead·headDim + i}, for the weighted sum.
      */
     private final float[][][] keyCache, valueCache;
     private final float[][] convState;              // [conv layer][j · dim + c], j = 0 oldest of the convL-1 inputs
@@ -304,7 +306,9 @@ public final class Session {
                 kc[block] = new float[KV_BLOCK * kvDim];
                 vc[block] = new float[KV_BLOCK * kvDim];
             }
-            System.arraycopy(k, t * kvDim, kc[block], dst, kvDim);
+            float[] kb = kc[block];
+            int slot = p & KV_BLOCK_MASK;
+            for (int i = 0; i < kvDim; i++) kb[i * KV_BLOCK + slot] = k[t * kvDim + i];
             System.arraycopy(v, t * kvDim, vc[block], dst, kvDim);
         }
         attention.run(kc, vc, n, heads / kvHeads);
@@ -343,9 +347,9 @@ public final class Session {
                 for (int t = 0; t < n; t++) {
                     int qo = t * qDim + hh * headDim;
                     int len = position + t + 1;
-                    for (int j = 0; j < len; j++) {
-                        float[] block = kc[j >>> KV_BLOCK_BITS];
-                        scores[so + j] = VectorOps.dot(q, qo, block, (j & KV_BLOCK_MASK) * kvDim + kvo, headDim) * scale;
+                    for (int base = 0; base < len; base += KV_BLOCK) {
+                        VectorOps.dotColumns(q, qo, headDim, kc[base >>> KV_BLOCK_BITS], kvo * KV_BLOCK, KV_BLOCK,
+                                scale, scores, so + base, Math.min(KV_BLOCK, len - base));
                     }
                     VectorOps.softmax(scores, so, len);
                     java.util.Arrays.fill(att, qo, qo + headDim, 0f);
