@@ -311,7 +311,7 @@ public final class Session {
             for (int i = 0; i < kvDim; i++) kb[i * KV_BLOCK + slot] = k[t * kvDim + i];
             System.arraycopy(v, t * kvDim, vc[block], dst, kvDim);
         }
-        attention.run(kc, vc, n, heads / kvHeads);
+        attention.run(kc, vc, n, heads / kvHeads, kvHeads);
         matmul.apply(layer.wo(), att, n, o);
     }
 
@@ -325,37 +325,53 @@ public final class Session {
         }
     }
 
-    /** Causal grouped-query attention of the batch's queries over the cache; query heads split across threads. */
+    /**
+     * Causal grouped-query attention of the batch's queries over the cache, KV heads split across threads. The query
+     * heads sharing a KV head are processed together block by block, so each stretch of keys and values is read
+     * from memory once per KV head rather than once per query head (at long contexts attention is bandwidth-bound).
+     */
     private final class AttentionRunner implements Parallel.RangeBody {
         private float[][] kc, vc;
         private int n, group;
 
-        void run(float[][] kc, float[][] vc, int n, int group) {
+        void run(float[][] kc, float[][] vc, int n, int group, int kvHeads) {
             this.kc = kc;
             this.vc = vc;
             this.n = n;
             this.group = group;
-            model.parallel().forRange(heads, this);
+            model.parallel().forRange(kvHeads, this);
+            this.kc = null;
+            this.vc = null;
         }
 
         @Override
-        public void run(int headStart, int headEnd) {
+        public void run(int kvStart, int kvEnd) {
             float scale = (float) (1.0 / Math.sqrt(headDim));
-            for (int hh = headStart; hh < headEnd; hh++) {
-                int so = hh * context;
-                int kvo = (hh / group) * headDim;
+            for (int g = kvStart; g < kvEnd; g++) {
+                int kvo = g * headDim, h0 = g * group;
                 for (int t = 0; t < n; t++) {
-                    int qo = t * qDim + hh * headDim;
                     int len = position + t + 1;
                     for (int base = 0; base < len; base += KV_BLOCK) {
-                        VectorOps.dotColumns(q, qo, headDim, kc[base >>> KV_BLOCK_BITS], kvo * KV_BLOCK, KV_BLOCK,
-                                scale, scores, so + base, Math.min(KV_BLOCK, len - base));
+                        float[] kb = kc[base >>> KV_BLOCK_BITS];
+                        int count = Math.min(KV_BLOCK, len - base);
+                        for (int r = 0; r < group; r++) {
+                            int hh = h0 + r;
+                            VectorOps.dotColumns(q, t * qDim + hh * headDim, headDim, kb, kvo * KV_BLOCK, KV_BLOCK,
+                                    scale, scores, hh * context + base, count);
+                        }
                     }
-                    VectorOps.softmax(scores, so, len);
-                    java.util.Arrays.fill(att, qo, qo + headDim, 0f);
+                    for (int r = 0; r < group; r++) {
+                        int hh = h0 + r;
+                        VectorOps.softmax(scores, hh * context, len);
+                        java.util.Arrays.fill(att, t * qDim + hh * headDim, t * qDim + (hh + 1) * headDim, 0f);
+                    }
                     for (int j = 0; j < len; j++) {
-                        float[] block = vc[j >>> KV_BLOCK_BITS];
-                        VectorOps.axpy(scores[so + j], block, (j & KV_BLOCK_MASK) * kvDim + kvo, att, qo, headDim);
+                        float[] vb = vc[j >>> KV_BLOCK_BITS];
+                        int vo = (j & KV_BLOCK_MASK) * kvDim + kvo;
+                        for (int r = 0; r < group; r++) {
+                            int hh = h0 + r;
+                            VectorOps.axpy(scores[hh * context + j], vb, vo, att, t * qDim + hh * headDim, headDim);
+                        }
                     }
                 }
             }
