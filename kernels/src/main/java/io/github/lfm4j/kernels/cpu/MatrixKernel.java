@@ -23,8 +23,26 @@ public interface MatrixKernel {
      */
     void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd);
 
-    /** The fastest kernel available for this tensor's type. */
+    /**
+     * The fastest kernel available for this tensor's type.
+     *
+     * @throws IllegalArgumentException for a type lfm4j cannot compute with, or a tensor too short for its shape
+     */
     static MatrixKernel of(Tensor weights) {
-        return new DequantizingMatrixKernel(weights);
+        return switch (weights.type()) {
+            case F32 -> new F32MatrixKernel(weights);
+            case F16 -> new F16MatrixKernel(weights);
+            case BF16 -> new BF16MatrixKernel(weights);
+            case Q8_0 -> new Q8_0MatrixKernel(weights);
+            case Q4_0 -> new Q4_0MatrixKernel(weights);
+            case Q4_1 -> new Q4_1MatrixKernel(weights);
+            case Q5_0 -> new Q5_0MatrixKernel(weights);
+            case Q5_1 -> new Q5_1MatrixKernel(weights);
+            case Q4_K -> new Q4_KMatrixKernel(weights);
+            case Q5_K -> new Q5_KMatrixKernel(weights);
+            case Q6_K -> new Q6_KMatrixKernel(weights);
+            default -> throw new IllegalArgumentException(
+                    "tensor " + weights.name() + " has type " + weights.type() + ", which lfm4j cannot multiply with");
+        };
     }
 }

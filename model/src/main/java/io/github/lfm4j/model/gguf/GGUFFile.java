@@ -270,7 +270,9 @@ public final class GGUFFile implements AutoCloseable {
     private void checkCount(long count, long minBytesEach, String what) {
         long left = file.byteSize() - pos;
         if (count < 0 || count > left / minBytesEach) {
-            throw fail("absurd " + what + " " + Long.toUnsignedString(count) + " for a header with " + left + " bytes left");
+            // A real count in a cut-off file and a garbage count look the same from here: say both.
+            throw fail("truncated or corrupt file: " + what + " " + Long.toUnsignedString(count) + " cannot fit in the "
+                    + left + " bytes left");
         }
     }
 
@@ -392,12 +394,14 @@ public final class GGUFFile implements AutoCloseable {
         int nDims = readI32("dimension count of tensor '" + name + "'");
         if (nDims < 1 || nDims > MAX_DIMS) throw fail("tensor '" + name + "' has " + nDims + " dimensions (1 to 4 allowed)");
         long[] dims = new long[nDims];
-        long elements = 1;
         for (int d = 0; d < nDims; d++) {
             dims[d] = readU64("dimensions of tensor '" + name + "'");
             if (dims[d] <= 0) throw fail("tensor '" + name + "' has invalid dimension " + Long.toUnsignedString(dims[d]));
+        }
+        long elements = 1;
+        for (long d : dims) {
             try {
-                elements = Math.multiplyExact(elements, dims[d]);
+                elements = Math.multiplyExact(elements, d);
             } catch (ArithmeticException e) {
                 throw fail("tensor '" + name + "' has an absurd shape " + java.util.Arrays.toString(dims));
             }
@@ -409,7 +413,8 @@ public final class GGUFFile implements AutoCloseable {
             throw fail("tensor '" + name + "' row length " + dims[0] + " is not a multiple of the " + type + " block size " + type.blockSize);
         }
         if (elements / type.blockSize > file.byteSize() / type.typeSize) {
-            throw fail("tensor '" + name + "' of shape " + java.util.Arrays.toString(dims) + " is larger than the file");
+            throw fail("tensor '" + name + "' of shape " + java.util.Arrays.toString(dims) + " and type " + type
+                    + " is larger than the whole file (" + file.byteSize() + " bytes; truncated or corrupt file?)");
         }
         long offset = readU64("data offset of tensor '" + name + "'");
         if (offset < 0 || offset > file.byteSize()) {

@@ -189,9 +189,12 @@ public final class GGUFWriter {
 
         void value(GGUFValueType type, Object v) {
             switch (type) {
-                case UINT8, INT8 -> u8(((Number) v).intValue());
-                case UINT16, INT16 -> u16(((Number) v).intValue());
-                case UINT32, INT32 -> u32(((Number) v).longValue());
+                case UINT8 -> u8(checked(type, v, 0, 0xFF));
+                case INT8 -> u8(checked(type, v, Byte.MIN_VALUE, Byte.MAX_VALUE));
+                case UINT16 -> u16(checked(type, v, 0, 0xFFFF));
+                case INT16 -> u16(checked(type, v, Short.MIN_VALUE, Short.MAX_VALUE));
+                case UINT32 -> u32(checked(type, v, 0, 0xFFFF_FFFFL));
+                case INT32 -> u32(checked(type, v, Integer.MIN_VALUE, Integer.MAX_VALUE));
                 case UINT64, INT64 -> u64(((Number) v).longValue());
                 case FLOAT32 -> f32(((Number) v).floatValue());
                 case FLOAT64 -> f64(((Number) v).doubleValue());
@@ -199,6 +202,13 @@ public final class GGUFWriter {
                 case STRING -> string((String) v);
                 case ARRAY -> array((GGUFArray) v);
             }
+        }
+
+        /** Refuses to silently truncate a scalar that does not fit its declared type. */
+        private static int checked(GGUFValueType type, Object v, long min, long max) {
+            long x = ((Number) v).longValue();
+            if (x < min || x > max) throw new IllegalArgumentException("metadata value " + x + " does not fit " + type);
+            return (int) x;
         }
 
         void array(GGUFArray a) {

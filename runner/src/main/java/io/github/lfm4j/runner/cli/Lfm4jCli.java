@@ -28,8 +28,12 @@ public final class Lfm4jCli implements Runnable {
 
     public static CommandLine create() {
         CommandLine cl = new CommandLine(new Lfm4jCli());
+        cl.addSubcommand("info", new InfoCommand());
+        cl.addSubcommand("synth", new SynthCommand());
+        cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
+        cl.setParameterExceptionHandler(Lfm4jCli::handleBadArguments);
         return cl;
     }
 
@@ -37,6 +41,15 @@ public final class Lfm4jCli implements Runnable {
         if (System.getenv("LFM4J_DEBUG") != null) e.printStackTrace();
         cl.getErr().println("lfm4j: " + oneLine(e));
         return 1;
+    }
+
+    /** Bad options are user errors like any other: one line and exit code 1 (picocli would print the usage, exit 2). */
+    /** Exit code for a command line that does not parse (picocli's and the shell's convention); 1 is for runtime errors. */
+    public static final int USAGE_ERROR = 2;
+
+    private static int handleBadArguments(CommandLine.ParameterException e, String[] args) {
+        e.getCommandLine().getErr().println("lfm4j: " + firstLine(e.getMessage()) + " (see --help)");
+        return USAGE_ERROR;
     }
 
     /** A single-line, user-facing description of an error. */

@@ -1,0 +1,183 @@
+package io.github.lfm4j.kernels.cpu;
+
+import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.gguf.Tensor;
+import io.github.lfm4j.model.quant.Dequantizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every kernel's matvec and matmul against a float64 reference computed here from {@link ReferenceDecoding}, on
+ * fresh random blocks each run (the seed is printed; set -Dlfm4j.seed to replay). Row counts are odd, row ranges
+ * start inside the matrix, token counts run 1..17 (every remainder of the 4-token tiles), and outputs are filled
+ * with NaN first so an element the kernel forgets, or writes outside its range, is caught.
+ * <p>
+ * Tolerance: the kernels accumulate in float, so each result may differ from the exact sum by a few float ulps
+ * per term: we allow {@code (cols + 16)·2⁻²⁴·Σ magnitude·|x|}, the textbook worst-case bound for a float dot
+ * product of that length (magnitude = |w| or, for types with an offset, the sum of the absolute terms). A single
+ * wrongly decoded weight shifts a result by about 1/cols of that sum, far above the bound.
+ */
+class MatrixKernelTest {
+    private static long seed;
+
+    @BeforeAll
+    static void pickSeed() {
+        seed = Long.getLong("lfm4j.seed", System.nanoTime());
+        System.out.println("MatrixKernelTest seed " + seed + " (replay with -Dlfm4j.seed=" + seed + ")");
+    }
+
+    enum Kind {
+        F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K;
+
+        GGMLType type() {
+            return GGMLType.valueOf(name());
+        }
+    }
+
+    /** Column counts exercising unrolled loops and their tails: odd for plain floats, odd block counts for quants. */
+    private static int[] colsFor(GGMLType type) {
+        if (!type.isQuantized()) return new int[]{77, 40};
+        if (type.blockSize == 32) return new int[]{7 * 32, 32};
+        return new int[]{3 * 256};
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void matvecAndMatmulMatchFloat64Reference(Kind kind) {
+        GGMLType type = kind.type();
+        Random rnd = new Random(seed ^ type.id);
+        int rows = 37;
+        for (int cols : colsFor(type)) {
+            byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
+            ReferenceDecoding.Row[] ref = new ReferenceDecoding.Row[rows];
+            for (int r = 0; r < rows; r++) ref[r] = ReferenceDecoding.decodeRow(type, bytes, r, cols);
+            try (Arena arena = Arena.ofConfined()) {
+                MatrixKernel k = MatrixKernel.of(RandomWeights.tensor(type, rows, cols, bytes, arena));
+                assertEquals(rows, k.rows());
+                assertEquals(cols, k.cols());
+                int[][] ranges = {{0, rows}, {3, rows}, {5, 6}, {1, 30}, {rows, rows}};
+                for (int[] range : ranges) {
+                    float[] x = randomActivations(cols, rnd);
+                    float[] out = poisoned(rows);
+                    k.matvec(x, out, range[0], range[1]);
+                    check(type, ref, x, 1, out, rows, cols, range, "matvec");
+                    for (int n = 1; n <= 17; n++) {
+                        float[] xs = randomActivations(n * cols, rnd);
+                        float[] outs = poisoned(n * rows);
+                        k.matmul(xs, n, outs, range[0], range[1]);
+                        check(type, ref, xs, n, outs, rows, cols, range, "matmul n=" + n);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] randomActivations(int len, Random rnd) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) x[i] = (float) rnd.nextGaussian();
+        return x;
+    }
+
+    private static float[] poisoned(int len) {
+        float[] out = new float[len];
+        Arrays.fill(out, Float.NaN);
+        return out;
+    }
+
+    private static void check(GGMLType type, ReferenceDecoding.Row[] ref, float[] x, int n, float[] out, int rows, int cols,
+                              int[] range, String what) {
+        for (int t = 0; t < n; t++) {
+            for (int r = 0; r < rows; r++) {
+                float got = out[t * rows + r];
+                String where = type + " " + what + " rows [" + range[0] + "," + range[1] + ") cols " + cols + " token " + t + " row " + r + " seed " + seed;
+                if (r < range[0] || r >= range[1]) {
+                    if (!Float.isNaN(got)) fail(where + ": written outside the row range");
+                    continue;
+                }
+                double exact = 0, scale = 0;
+                for (int c = 0; c < cols; c++) {
+                    double xc = x[t * cols + c];
+                    exact += ref[r].values()[c] * xc;
+                    scale += ref[r].magnitudes()[c] * Math.abs(xc);
+                }
+                double tol = (cols + 16) * 0x1p-24 * scale + 1e-30;
+                if (!(Math.abs(got - exact) <= tol)) {
+                    fail(where + ": got " + got + ", float64 reference " + exact + ", tolerance " + tol);
+                }
+            }
+        }
+    }
+
+    /** The test's decoding agrees bit for bit with the model module's Dequantizer wherever that exists. */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    void referenceDecodingAgreesWithDequantizer(Kind kind) {
+        GGMLType type = kind.type();
+        Random rnd = new Random(seed + type.id);
+        int rows = 3, cols = 64;
+        byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor t = RandomWeights.tensor(type, rows, cols, bytes, arena);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                Dequantizer.dequantizeRow(t, r, row);
+                double[] ref = ReferenceDecoding.decodeRow(type, bytes, r, cols).values();
+                for (int c = 0; c < cols; c++) assertEquals((float) ref[c], row[c], type + " row " + r + " col " + c);
+            }
+        }
+    }
+
+    /** The vector half → float conversion on all 65536 bit patterns, subnormals, infinities and NaNs included. */
+    @Test
+    void everyHalfConvertsExactly() {
+        try (Arena arena = Arena.ofConfined()) {
+            var seg = arena.allocate(2 * 65536);
+            for (int i = 0; i < 65536; i++) seg.set(RowDecodingKernel.LE_SHORT, 2L * i, (short) i);
+            float[] got = new float[8];
+            for (int i = 0; i < 65536; i += 8) {
+                HalfFloats.f16(seg, 2L * i).intoArray(got, 0);
+                for (int j = 0; j < 8; j++) {
+                    float want = Float.float16ToFloat((short) (i + j));
+                    if (Float.isNaN(want)) assertTrue(Float.isNaN(got[j]), "half 0x" + Integer.toHexString(i + j));
+                    else assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[j]), "half 0x" + Integer.toHexString(i + j));
+                }
+            }
+        }
+    }
+
+    @Test
+    void badCallsGetOneLineErrors() {
+        try (Arena arena = Arena.ofConfined()) {
+            Random rnd = new Random(seed);
+            Tensor t = RandomWeights.tensor(GGMLType.Q8_0, 5, 64, RandomWeights.bytes(GGMLType.Q8_0, 5, 64, rnd), arena);
+            MatrixKernel k = MatrixKernel.of(t);
+            float[] x = new float[64], out = new float[5];
+            assertThrows(IllegalArgumentException.class, () -> k.matvec(x, out, 0, 6));
+            assertThrows(IllegalArgumentException.class, () -> k.matvec(x, out, -1, 2));
+            assertThrows(IllegalArgumentException.class, () -> k.matvec(new float[63], out, 0, 5));
+            assertThrows(IllegalArgumentException.class, () -> k.matmul(x, 2, new float[10], 0, 5));
+            assertThrows(IllegalArgumentException.class, () -> k.matmul(new float[128], 2, new float[9], 0, 5));
+
+            Tensor unsupported = RandomWeights.tensor(GGMLType.Q8_0, 5, 64, new byte[5 * 68], arena);
+            Tensor q2k = new Tensor(new io.github.lfm4j.model.gguf.GGUFTensorInfo("q2", new long[]{256, 1}, GGMLType.Q2_K, 0), unsupported.data());
+            var e = assertThrows(IllegalArgumentException.class, () -> MatrixKernel.of(q2k));
+            assertTrue(e.getMessage().contains("Q2_K") && !e.getMessage().contains("\n"), e.getMessage());
+
+            Tensor shortData = new Tensor(new io.github.lfm4j.model.gguf.GGUFTensorInfo("s", new long[]{64, 9}, GGMLType.Q8_0, 0), t.data());
+            assertThrows(IllegalArgumentException.class, () -> MatrixKernel.of(shortData));
+            assertInstanceOf(Q8_0MatrixKernel.class, k);
+        }
+    }
+}
