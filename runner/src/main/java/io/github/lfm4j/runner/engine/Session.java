@@ -133,8 +133,8 @@ public final class Session {
 
     /**
      * Moves back to {@code pos}, forgetting the tokens after it. Allowed to the current position, to 0, and to the
-     * end of any earlier {@link #prefill} call (see {@link #canRewindTo}); otherwise an IllegalArgumentException,
-     * after which the caller can {@link #reset} and process the conversation again.
+     * end of any of the last 32 {@link #prefill} calls (see {@link #canRewindTo}); otherwise an
+     * IllegalArgumentException, after which the caller can {@link #reset} and process the conversation again.
      */
     public void rewind(int pos) {
         if (pos == position) return;
@@ -211,8 +211,8 @@ public final class Session {
     }
 
     private void saveCheckpoint() {
-        if (convState.length == 0 || checkpoints.containsKey(position)) return;
-        if (checkpoints.size() >= MAX_CHECKPOINTS) checkpoints.pollFirstEntry();
+        if (convState.length == 0) return;
+        if (checkpoints.size() >= MAX_CHECKPOINTS && !checkpoints.containsKey(position)) checkpoints.pollFirstEntry();
         float[][] copy = new float[convState.length][];
         for (int i = 0; i < convState.length; i++) copy[i] = convState[i].clone();
         checkpoints.put(position, copy);
