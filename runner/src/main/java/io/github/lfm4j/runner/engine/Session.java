@@ -262,17 +262,16 @@ public final class Session {
         float[] taps = layer.convTaps();
         int L = convL;
         for (int t = 0; t < n; t++) {
-            int cOff = t * 3 * dim + dim;
-            for (int c = 0; c < dim; c++) {
-                float acc = 0f;
-                int tapBase = c * L;
-                for (int j = 0; j < L; j++) {
-                    int time = t - (L - 1) + j; // tap L-1 is the current position
-                    float val = time >= 0 ? bx[time * dim + c] : state[(L - 1 + time) * dim + c];
-                    acc += taps[tapBase + j] * val;
-                }
-                y[t * dim + c] = bcx[cOff + c] * acc;
+            int yo = t * dim;
+            java.util.Arrays.fill(y, yo, yo + dim, 0f);
+            for (int j = 0; j < L; j++) {
+                int time = t - (L - 1) + j; // tap L-1 multiplies the current position, tap 0 the oldest
+                float[] src = time >= 0 ? bx : state;
+                int so = time >= 0 ? time * dim : (L - 1 + time) * dim;
+                int to = j * dim;
+                for (int c = 0; c < dim; c++) y[yo + c] += taps[to + c] * src[so + c];
             }
+            VectorOps.mul(bcx, t * 3 * dim + dim, y, yo, y, yo, dim);
         }
         // keep the last L-1 inputs; ascending j reads older slots (n + j > j) before they are overwritten
         for (int j = 0; j < L - 1; j++) {
