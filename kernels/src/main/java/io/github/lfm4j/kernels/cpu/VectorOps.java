@@ -31,6 +31,30 @@ public final class VectorOps {
         return sum;
     }
 
+    /**
+     * Dot products of one vector with {@code n} columns of a row-major matrix:
+     * {@code out[oo+j] = scale · Σ_{i<d} x[xo+i] · m[mo + i·stride + j]} for {@code j < n}. Used for attention
+     * scores over a key cache stored transposed (dimension-major), which vectorises over positions and needs no
+     * horizontal reductions.
+     */
+    public static void dotColumns(float[] x, int xo, int d, float[] m, int mo, int stride, float scale,
+                                  float[] out, int oo, int n) {
+        int j = 0;
+        int bound = F.loopBound(n);
+        for (; j < bound; j += F.length()) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = 0; i < d; i++) {
+                acc = FloatVector.fromArray(F, m, mo + i * stride + j).fma(FloatVector.broadcast(F, x[xo + i]), acc);
+            }
+            acc.mul(scale).intoArray(out, oo + j);
+        }
+        for (; j < n; j++) {
+            float sum = 0f;
+            for (int i = 0; i < d; i++) sum += x[xo + i] * m[mo + i * stride + j];
+            out[oo + j] = sum * scale;
+        }
+    }
+
     /** {@code y[yo+i] += alpha·x[xo+i]} for {@code i < n}. */
     public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;

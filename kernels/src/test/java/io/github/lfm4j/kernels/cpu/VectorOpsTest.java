@@ -32,6 +32,22 @@ class VectorOpsTest {
     }
 
     @Test
+    void dotColumnsOfATransposedMatrix() {
+        int d = 64, stride = 40;
+        float[] x = rand(d + 3), m = rand(5 + d * stride);
+        for (int n : new int[]{1, 7, 8, 9, 33, 40}) {
+            float[] out = new float[n + 2];
+            VectorOps.dotColumns(x, 3, d, m, 5, stride, 0.125f, out, 2, n);
+            for (int j = 0; j < n; j++) {
+                double e = 0;
+                for (int i = 0; i < d; i++) e += (double) x[3 + i] * m[5 + i * stride + j];
+                assertEquals(e * 0.125, out[2 + j], 1e-5, "n=" + n + " j=" + j);
+            }
+            assertEquals(0f, out[0]);
+        }
+    }
+
+    @Test
     void rmsnormMatchesDefinition() {
         int n = 37;
         float[] x = rand(n + 4), w = rand(n), out = new float[n + 1];

@@ -3,10 +3,14 @@ package io.github.lfm4j.runner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lfm4j.model.gguf.GGUFFile;
+import io.github.lfm4j.model.gguf.GGUFFormatException;
 import io.github.lfm4j.model.sampling.Logprobs;
 import io.github.lfm4j.model.sampling.Sampler;
 import io.github.lfm4j.model.sampling.SamplerParams;
 import io.github.lfm4j.model.sampling.TokenLogprob;
+import io.github.lfm4j.model.tokenizer.StreamingDecoder;
+import io.github.lfm4j.model.tokenizer.Tokenizer;
 import io.github.lfm4j.runner.engine.Generator;
 import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.engine.Session;
@@ -113,22 +117,28 @@ public final class GenerateCommand implements Callable<Integer> {
 
         try (Lfm2Model m = Lfm2Model.load(model, threads)) {
             int ctx = context != null ? context : Math.min(DEFAULT_CONTEXT, m.config().contextLength());
+            Tokenizer tokenizer = tokenizer(m.file());
             Session session = m.newSession(ctx);
             session.checkCapacity(tokens.length, maxTokens);
-            int eos = m.file().getInt("tokenizer.ggml.eos_token_id", -1);
-            int[] stop = ignoreEos || eos < 0 ? new int[0] : new int[]{eos};
+            int[] stop = ignoreEos ? new int[0] : stopTokens(m.file(), tokenizer);
+            StreamingDecoder stream = !json && tokenizer != null ? tokenizer.streamingDecoder(false) : null;
+            PrintWriter out = spec.commandLine().getOut();
 
             List<TokenLogprob[]> logprobs = new ArrayList<>();
             Generator.Result r = Generator.generate(session, tokens, new Sampler(params), maxTokens, stop,
                     (token, logits) -> {
                         if (topLogprobs > 0) logprobs.add(Logprobs.top(logits, topLogprobs));
+                        if (stream != null && !contains(stop, token)) {
+                            out.print(stream.next(token));
+                            out.flush();
+                        }
                         return true;
                     });
-            PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(toJson(r, logprobs));
+                out.println(toJson(r, logprobs, tokenizer == null ? "" : tokenizer.decode(r.tokens(), false)));
             } else {
-                out.println(String.join(" ", Arrays.stream(r.tokens()).mapToObj(Integer::toString).toList()));
+                if (stream != null) out.println(stream.flush());
+                else out.println(String.join(" ", Arrays.stream(r.tokens()).mapToObj(Integer::toString).toList()));
                 spec.commandLine().getErr().printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s%n",
                         r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond());
             }
@@ -150,14 +160,39 @@ public final class GenerateCommand implements Callable<Integer> {
         return p;
     }
 
-    private String toJson(Generator.Result r, List<TokenLogprob[]> logprobs) {
+    /** The model's tokenizer, or null when the file has none usable (token ids are then printed, text is empty). */
+    private static Tokenizer tokenizer(GGUFFile file) {
+        try {
+            return Tokenizer.fromGGUF(file);
+        } catch (GGUFFormatException e) {
+            return null;
+        }
+    }
+
+    /** End-of-generation tokens (EOS and the like, e.g. {@code <|im_end|>}), from the tokenizer or the EOS id. */
+    private static int[] stopTokens(GGUFFile file, Tokenizer tokenizer) {
+        if (tokenizer == null) {
+            int eos = file.getInt("tokenizer.ggml.eos_token_id", -1);
+            return eos < 0 ? new int[0] : new int[]{eos};
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < tokenizer.vocabSize(); i++) if (tokenizer.isEndOfGeneration(i)) ids.add(i);
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) if (x == v) return true;
+        return false;
+    }
+
+    private String toJson(Generator.Result r, List<TokenLogprob[]> logprobs, String text) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         ArrayNode p = root.putArray("prompt_tokens");
         for (int t : tokens) p.add(t);
         ArrayNode g = root.putArray("tokens");
         for (int t : r.tokens()) g.add(t);
-        root.put("text", "");
+        root.put("text", text);
         root.put("stop_reason", r.stopReason().name().toLowerCase());
         ObjectNode timings = root.putObject("timings");
         timings.put("prompt_tokens", r.promptTokens());

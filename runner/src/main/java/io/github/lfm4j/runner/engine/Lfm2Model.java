@@ -23,7 +23,8 @@ public final class Lfm2Model implements AutoCloseable {
                  // attention layers
                  MatrixKernel wq, MatrixKernel wk, MatrixKernel wv, MatrixKernel wo, float[] qNorm, float[] kNorm,
                  int kvHeads, int cacheIndex,
-                 // conv layers: taps[c * convCache + j], tap convCache-1 multiplies the current position
+                 // conv layers: taps[j * dim + c] (transposed from GGUF's [c * convCache + j] so that the
+                 // convolution vectorises over channels); tap convCache-1 multiplies the current position
                  MatrixKernel inProj, MatrixKernel outProj, float[] convTaps, int stateIndex) {}
 
     private final GGUFFile file;
@@ -51,7 +52,7 @@ public final class Lfm2Model implements AutoCloseable {
             } else {
                 layers[i] = new Layer(false, vec(w.attnNorm()), vec(w.ffnNorm()), MatrixKernel.of(w.ffnGate()),
                         MatrixKernel.of(w.ffnUp()), MatrixKernel.of(w.ffnDown()), null, null, null, null, null, null,
-                        0, -1, MatrixKernel.of(w.convInProj()), MatrixKernel.of(w.convOutProj()), vec(w.conv()),
+                        0, -1, MatrixKernel.of(w.convInProj()), MatrixKernel.of(w.convOutProj()), tapsByPosition(w.conv()),
                         stateIndex++);
             }
         }
@@ -140,6 +141,17 @@ public final class Lfm2Model implements AutoCloseable {
     public void close() {
         parallel.close();
         file.close();
+    }
+
+    /** GGUF stores the conv weight as [convCache, dim] (each channel's taps contiguous); returns it tap-major. */
+    private static float[] tapsByPosition(Tensor conv) {
+        float[] w = vec(conv);
+        int taps = Math.toIntExact(conv.cols()), channels = Math.toIntExact(conv.rows());
+        float[] out = new float[w.length];
+        for (int c = 0; c < channels; c++) {
+            for (int j = 0; j < taps; j++) out[j * channels + c] = w[c * taps + j];
+        }
+        return out;
     }
 
     private static float[] vec(Tensor t) {

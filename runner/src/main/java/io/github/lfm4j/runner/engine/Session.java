@@ -35,8 +35,10 @@ public final class Session {
 
     /**
      * KV cache in blocks of {@link #KV_BLOCK} positions, allocated as the conversation grows so that memory follows
-     * the tokens actually held rather than the context size: [attention layer][position / KV_BLOCK]
-     * [(position % KV_BLOCK) · kvDim + kvHead · headDim + i].
+     * the tokens actually held rather than the context size: [attention layer][position / KV_BLOCK][...]. Keys are
+     * stored dimension-major inside a block, {@code (kvHead·headDim + i)·KV_BLOCK + position % KV_BLOCK}, so that
+     * the scores of one query over many positions are computed with vector lanes across positions; values are
+     * position-major, {@code (position % KV_BLOCK)·kvDim + kvHead·headDim + i}, for the weighted sum.
      */
     private final float[][][] keyCache, valueCache;
     private final float[][] convState;              // [conv layer][j · dim + c], j = 0 oldest of the convL-1 inputs
@@ -131,8 +133,8 @@ public final class Session {
 
     /**
      * Moves back to {@code pos}, forgetting the tokens after it. Allowed to the current position, to 0, and to the
-     * end of any earlier {@link #prefill} call (see {@link #canRewindTo}); otherwise an IllegalArgumentException,
-     * after which the caller can {@link #reset} and process the conversation again.
+     * end of any of the last 32 {@link #prefill} calls (see {@link #canRewindTo}); otherwise an
+     * IllegalArgumentException, after which the caller can {@link #reset} and process the conversation again.
      */
     public void rewind(int pos) {
         if (pos == position) return;
@@ -209,8 +211,8 @@ public final class Session {
     }
 
     private void saveCheckpoint() {
-        if (convState.length == 0 || checkpoints.containsKey(position)) return;
-        if (checkpoints.size() >= MAX_CHECKPOINTS) checkpoints.pollFirstEntry();
+        if (convState.length == 0) return;
+        if (checkpoints.size() >= MAX_CHECKPOINTS && !checkpoints.containsKey(position)) checkpoints.pollFirstEntry();
         float[][] copy = new float[convState.length][];
         for (int i = 0; i < convState.length; i++) copy[i] = convState[i].clone();
         checkpoints.put(position, copy);
@@ -260,17 +262,16 @@ public final class Session {
         float[] taps = layer.convTaps();
         int L = convL;
         for (int t = 0; t < n; t++) {
-            int cOff = t * 3 * dim + dim;
-            for (int c = 0; c < dim; c++) {
-                float acc = 0f;
-                int tapBase = c * L;
-                for (int j = 0; j < L; j++) {
-                    int time = t - (L - 1) + j; // tap L-1 is the current position
-                    float val = time >= 0 ? bx[time * dim + c] : state[(L - 1 + time) * dim + c];
-                    acc += taps[tapBase + j] * val;
-                }
-                y[t * dim + c] = bcx[cOff + c] * acc;
+            int yo = t * dim;
+            java.util.Arrays.fill(y, yo, yo + dim, 0f);
+            for (int j = 0; j < L; j++) {
+                int time = t - (L - 1) + j; // tap L-1 multiplies the current position, tap 0 the oldest
+                float[] src = time >= 0 ? bx : state;
+                int so = time >= 0 ? time * dim : (L - 1 + time) * dim;
+                int to = j * dim;
+                for (int c = 0; c < dim; c++) y[yo + c] += taps[to + c] * src[so + c];
             }
+            VectorOps.mul(bcx, t * 3 * dim + dim, y, yo, y, yo, dim);
         }
         // keep the last L-1 inputs; ascending j reads older slots (n + j > j) before they are overwritten
         for (int j = 0; j < L - 1; j++) {
@@ -304,10 +305,12 @@ public final class Session {
                 kc[block] = new float[KV_BLOCK * kvDim];
                 vc[block] = new float[KV_BLOCK * kvDim];
             }
-            System.arraycopy(k, t * kvDim, kc[block], dst, kvDim);
+            float[] kb = kc[block];
+            int slot = p & KV_BLOCK_MASK;
+            for (int i = 0; i < kvDim; i++) kb[i * KV_BLOCK + slot] = k[t * kvDim + i];
             System.arraycopy(v, t * kvDim, vc[block], dst, kvDim);
         }
-        attention.run(kc, vc, n, heads / kvHeads);
+        attention.run(kc, vc, n, heads / kvHeads, kvHeads);
         matmul.apply(layer.wo(), att, n, o);
     }
 
@@ -321,37 +324,53 @@ public final class Session {
         }
     }
 
-    /** Causal grouped-query attention of the batch's queries over the cache; query heads split across threads. */
+    /**
+     * Causal grouped-query attention of the batch's queries over the cache, KV heads split across threads. The query
+     * heads sharing a KV head are processed together block by block, so each stretch of keys and values is read
+     * from memory once per KV head rather than once per query head (at long contexts attention is bandwidth-bound).
+     */
     private final class AttentionRunner implements Parallel.RangeBody {
         private float[][] kc, vc;
         private int n, group;
 
-        void run(float[][] kc, float[][] vc, int n, int group) {
+        void run(float[][] kc, float[][] vc, int n, int group, int kvHeads) {
             this.kc = kc;
             this.vc = vc;
             this.n = n;
             this.group = group;
-            model.parallel().forRange(heads, this);
+            model.parallel().forRange(kvHeads, this);
+            this.kc = null;
+            this.vc = null;
         }
 
         @Override
-        public void run(int headStart, int headEnd) {
+        public void run(int kvStart, int kvEnd) {
             float scale = (float) (1.0 / Math.sqrt(headDim));
-            for (int hh = headStart; hh < headEnd; hh++) {
-                int so = hh * context;
-                int kvo = (hh / group) * headDim;
+            for (int g = kvStart; g < kvEnd; g++) {
+                int kvo = g * headDim, h0 = g * group;
                 for (int t = 0; t < n; t++) {
-                    int qo = t * qDim + hh * headDim;
                     int len = position + t + 1;
-                    for (int j = 0; j < len; j++) {
-                        float[] block = kc[j >>> KV_BLOCK_BITS];
-                        scores[so + j] = VectorOps.dot(q, qo, block, (j & KV_BLOCK_MASK) * kvDim + kvo, headDim) * scale;
+                    for (int base = 0; base < len; base += KV_BLOCK) {
+                        float[] kb = kc[base >>> KV_BLOCK_BITS];
+                        int count = Math.min(KV_BLOCK, len - base);
+                        for (int r = 0; r < group; r++) {
+                            int hh = h0 + r;
+                            VectorOps.dotColumns(q, t * qDim + hh * headDim, headDim, kb, kvo * KV_BLOCK, KV_BLOCK,
+                                    scale, scores, hh * context + base, count);
+                        }
                     }
-                    VectorOps.softmax(scores, so, len);
-                    java.util.Arrays.fill(att, qo, qo + headDim, 0f);
+                    for (int r = 0; r < group; r++) {
+                        int hh = h0 + r;
+                        VectorOps.softmax(scores, hh * context, len);
+                        java.util.Arrays.fill(att, t * qDim + hh * headDim, t * qDim + (hh + 1) * headDim, 0f);
+                    }
                     for (int j = 0; j < len; j++) {
-                        float[] block = vc[j >>> KV_BLOCK_BITS];
-                        VectorOps.axpy(scores[so + j], block, (j & KV_BLOCK_MASK) * kvDim + kvo, att, qo, headDim);
+                        float[] vb = vc[j >>> KV_BLOCK_BITS];
+                        int vo = (j & KV_BLOCK_MASK) * kvDim + kvo;
+                        for (int r = 0; r < group; r++) {
+                            int hh = h0 + r;
+                            VectorOps.axpy(scores[hh * context + j], vb, vo, att, t * qDim + hh * headDim, headDim);
+                        }
                     }
                 }
             }

@@ -3,10 +3,13 @@ package io.github.lfm4j.runner.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import io.github.lfm4j.model.gguf.GGUFFile;
+import io.github.lfm4j.model.tokenizer.Tokenizer;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -42,7 +45,7 @@ class GenerateCommandTest {
         JsonNode j = new ObjectMapper().readTree(r.out);
         assertEquals(c.get("prompt"), j.get("prompt_tokens"));
         assertEquals(c.get("reference").get("greedy"), j.get("tokens"));
-        assertEquals("", j.get("text").asText());
+        assertFalse(j.get("text").asText().isEmpty()); // the tiny model has a tokenizer: text is decoded
         assertTrue(j.get("timings").get("prompt_tokens_per_second").asDouble() > 0);
         assertTrue(j.get("timings").get("decode_tokens_per_second").asDouble() > 0);
         JsonNode lp = j.get("top_logprobs");
@@ -56,13 +59,43 @@ class GenerateCommandTest {
     }
 
     @Test
-    void seededSamplingIsReproducible() {
+    void seededSamplingIsReproducible() throws Exception {
         String[] args = {"generate", "-m", MODEL, "--tokens", "1,2,3", "-n", "8", "--temp", "1.0", "--seed", "5",
-                "--threads", "1", "--ignore-eos"};
+                "--threads", "1", "--ignore-eos", "--json"};
         Run a = run(args), b = run(args);
         assertEquals(0, a.exit, a.err);
-        assertEquals(a.out, b.out);
-        assertEquals(8, a.out.trim().split(" ").length);
+        JsonNode ja = new ObjectMapper().readTree(a.out), jb = new ObjectMapper().readTree(b.out);
+        assertEquals(ja.get("tokens"), jb.get("tokens"));
+        assertEquals(8, ja.get("tokens").size());
+    }
+
+    @Test
+    void textPromptIsTokenizedWithBosAndOutputDecoded() throws Exception {
+        Tokenizer tokenizer;
+        try (GGUFFile f = GGUFFile.open(Path.of(MODEL))) {
+            tokenizer = Tokenizer.fromGGUF(f);
+        }
+        int[] ids = tokenizer.encode("Hello world, this is", true, true);
+        assertEquals(tokenizer.bos(), ids[0]);
+        Run text = run("generate", "-m", MODEL, "-p", "Hello world, this is", "-n", "6", "--temp", "0", "--json",
+                "--threads", "1", "--ignore-eos");
+        assertEquals(0, text.exit, text.err);
+        JsonNode jt = new ObjectMapper().readTree(text.out);
+        assertEquals(Arrays.toString(ids), jt.get("prompt_tokens").toString().replace(",", ", "));
+        Run byIds = run("generate", "-m", MODEL, "--tokens",
+                Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")), "-n", "6",
+                "--temp", "0", "--json", "--threads", "1", "--ignore-eos");
+        JsonNode ji = new ObjectMapper().readTree(byIds.out);
+        assertEquals(ji.get("tokens"), jt.get("tokens"));
+        int[] generated = new ObjectMapper().treeToValue(jt.get("tokens"), int[].class);
+        assertEquals(tokenizer.decode(generated, false), jt.get("text").asText());
+        assertFalse(jt.get("text").asText().isEmpty());
+
+        // without --json the text is streamed to stdout and the timings go to stderr
+        Run plain = run("generate", "-m", MODEL, "-p", "Hello world, this is", "-n", "6", "--temp", "0",
+                "--threads", "1", "--ignore-eos");
+        assertEquals(tokenizer.decode(generated, false), plain.out.strip());
+        assertTrue(plain.err.contains("tok/s"), plain.err);
     }
 
     @Test
