@@ -21,8 +21,8 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * activation per element) on top of float accumulation; the integer products are exact. The prefill matmul keeps
  * activations in float.
  * <p>
- * Why integers: the 16 quant bytes of a block widen to one vector of 16-bit lanes; masking and one 16-bit shift
- * split the nibbles (AVX2 has no byte shifts), which multiply the pre-widened activations in 16-bit lanes.
+ * Why integers: the 16 quant bytes of a block zero-extend to one vector of 16-bit lanes; a mask and one 16-bit
+ * shift split the nibbles (AVX2 has no byte shifts), which multiply the pre-widened activations in 16-bit lanes.
  */
 final class Q4_0MatrixKernel extends RowDecodingKernel {
     static final int BLOCK = 32, BLOCK_BYTES = 18;
@@ -57,11 +57,13 @@ final class Q4_0MatrixKernel extends RowDecodingKernel {
         for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector lo = q.and((short) 0x0F).sub((short) 8);
-            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).sub((short) 8);
+            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
+            // Each 16-bit lane holds lo·x + hi·x' (|.| ≤ 2·8·127); adding the lane pairs inside the upper halves of
+            // 32-bit lanes (p + (p << 16)) cannot overflow 16 bits, so one arithmetic shift yields the pair sums.
             IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            IntVector sum = p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
