@@ -14,10 +14,13 @@ final class Int8Activations {
 
     final short[] q;
     final float[] scale;
+    /** Σ q over each block: the K-quants' per-sub-block minimum multiplies the plain sum of the activations. */
+    final int[] sum;
 
     Int8Activations(int cols) {
         this.q = new short[cols];
         this.scale = new float[cols / BLOCK];
+        this.sum = new int[cols / BLOCK];
     }
 
     /** Quantizes {@code x[off .. off + q.length)}. */
@@ -29,7 +32,13 @@ final class Int8Activations {
             float d = amax / 127f;
             float inv = d == 0f ? 0f : 1f / d;
             scale[b] = d;
-            for (int j = 0; j < BLOCK; j++) q[BLOCK * b + j] = (short) Math.round(x[base + j] * inv);
+            int s = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                short v = (short) Math.round(x[base + j] * inv);
+                q[BLOCK * b + j] = v;
+                s += v;
+            }
+            sum[b] = s;
         }
     }
 }
