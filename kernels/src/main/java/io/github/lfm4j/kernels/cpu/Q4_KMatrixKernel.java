@@ -39,12 +39,14 @@ final class Q4_KMatrixKernel extends RowDecodingKernel {
         if (rowStart == rowEnd) return;
         Int8Activations xq = activations.get();
         xq.quantize(x, 0);
-        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq);
+        float[] scales = new float[8];
+        int[] table = new int[16];
+        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq, scales, table);
     }
 
     // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call. Two products
     // share a 16-bit lane (|q| ≤ 15, |x| ≤ 127: lane pair sums stay below 2^13), so lane pairs are summed in the upper half of 32-bit lanes.
-    private float dotRow(int row, Int8Activations xa) {
+    private float dotRow(int row, Int8Activations xa, float[] scales, int[] table) {
         short[] xq = xa.q;
         float[] xd = xa.scale;
         int[] xs = xa.sum;
@@ -54,9 +56,16 @@ final class Q4_KMatrixKernel extends RowDecodingKernel {
         for (int sb = 0; sb < cols / BLOCK; sb++) {
             long o = base + (long) BLOCK_BYTES * sb;
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)), dmin = Float.float16ToFloat(data.get(LE_SHORT, o + 2));
+            // Unpacked before the vector work: a call that C2 does not inline, made while many vectors are live,
+            // would spill them all.
+            KQuantScales.unpack(data, o + 4, table);
+            for (int j = 0; j < 8; j++) {
+                scales[j] = d * table[j] * xd[8 * sb + j];
+                mins += dmin * table[8 + j] * xd[8 * sb + j] * xs[8 * sb + j];
+            }
             for (int pair = 0; pair < 4; pair++) {
                 int s0 = 2 * pair, s1 = s0 + 1;
-                int xb0 = 8 * sb + s0, xb1 = xb0 + 1, x0 = 32 * xb0, x1 = x0 + 32;
+                int x0 = 32 * (8 * sb + s0), x1 = x0 + 32;
                 long qs = o + 16 + 32L * pair;
                 ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                 ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
@@ -66,9 +75,8 @@ final class Q4_KMatrixKernel extends RowDecodingKernel {
                 IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16))).reinterpretAsInts();
                 p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
                 p1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-                acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, d * KQuantScales.scale(data, o + 4, s0) * xd[xb0]), acc);
-                acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, d * KQuantScales.scale(data, o + 4, s1) * xd[xb1]), acc);
-                mins += dmin * (KQuantScales.min(data, o + 4, s0) * xd[xb0] * xs[xb0] + KQuantScales.min(data, o + 4, s1) * xd[xb1] * xs[xb1]);
+                acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s0]), acc);
+                acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s1]), acc);
             }
         }
         return acc.reduceLanes(VectorOperators.ADD) - mins;
