@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * product of that length (magnitude = |w| or, for types with an offset, the sum of the absolute terms). A single
  * wrongly decoded weight shifts a result by about 1/cols of that sum, far above the bound.
  * <p>
- * The Q4_0/Q8_0/Q4_K/Q5_K/Q6_K matvecs round activations to int8 per block of 32 ({@link Int8Activations}). To keep the tight
+ * The matvecs of all quantized types round activations to int8 per block of 32 ({@link Int8Activations}). To keep the tight
  * bound for them, the activations here are exactly representable that way: per block, integers up to ±127 (one of
  * them ±127) times a power of two. {@link #int8ActivationRoundingStaysWithinHalfAStep} covers arbitrary activations
  * with a bound derived from the rounding.
@@ -136,7 +136,7 @@ class MatrixKernelTest {
      * most half a step ({@code max|x_block|/254}), times |w|, summed; plus the float bound above.
      */
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = Kind.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void int8ActivationRoundingStaysWithinHalfAStep(Kind kind) {
         GGMLType type = kind.type();
         Random rnd = new Random(seed * 31 + type.id);
