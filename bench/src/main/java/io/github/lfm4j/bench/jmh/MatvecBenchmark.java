@@ -26,6 +26,14 @@ import java.util.concurrent.TimeUnit;
  * 2048x2048, fused conv input 6144x2048, FFN up/gate 8192x2048, FFN down 2048x8192, output 65536x2048), on 1 and on
  * all threads ({@code threads=0}). Rows are split across {@link Parallel} workers exactly as an engine does.
  * Effective GB/s = weight bytes / time: {@link KernelBenchReport} computes it from JMH's JSON output.
+ * <p>
+ * Run (after {@code ./mvnw -pl bench -am package -DskipTests}), e.g. the decode-critical cases:
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/lfm4j.jar org.openjdk.jmh.Main MatvecBenchmark \
+ *      -bm sample -tu us -p type=Q4_0,Q8_0 -p shape=8192x2048 -rf json -rff matvec.json
+ * java -cp bench/target/lfm4j.jar io.github.lfm4j.bench.jmh.KernelBenchReport matvec.json
+ * </pre>
+ * Without {@code -p} every type × shape × thread count runs (110 cases, about 20 minutes).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

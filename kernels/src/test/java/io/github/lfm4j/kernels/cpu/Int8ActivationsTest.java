@@ -20,7 +20,6 @@ class Int8ActivationsTest {
             int off = trial % 6;
             for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * Math.exp(3 * rnd.nextGaussian()));
             if (trial == 0) java.util.Arrays.fill(x, off, off + 32, 0f); // an all-zero block
-            // (half a step plus the float rounding of x·(1/scale), a few 1e-5 steps at most)
             a.quantize(x, off);
             for (int b = 0; b < cols / 32; b++) {
                 double amax = 0;
@@ -31,6 +30,7 @@ class Int8ActivationsTest {
                     int q = a.q[32 * b + j];
                     sum += q;
                     assertTrue(Math.abs(q) <= 127, "q=" + q + " seed " + seed);
+                    // half a step, plus the float rounding of x·(1/scale): a few 1e-5 steps at most
                     double err = Math.abs(x[off + 32 * b + j] - (double) a.scale[b] * q);
                     assertTrue(err <= a.scale[b] * 0.5001 + 1e-30, "element " + (32 * b + j) + " off by " + err + " seed " + seed);
                 }
