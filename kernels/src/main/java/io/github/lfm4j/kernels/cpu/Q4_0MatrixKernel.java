@@ -4,6 +4,7 @@ import io.github.lfm4j.model.gguf.Tensor;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,62 +14,60 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
 /**
  * Q4_0: blocks of 32 weights stored as {@code {f16 d; uint8 qs[16]}} (18 bytes); byte j holds weight j in its low
- * nibble and weight j+16 in its high nibble, weight = d·(nibble − 8). Eight quant bytes are widened to eight int
- * lanes once, and both nibbles are split off there (AVX2 has no byte shifts), giving two float vectors per load.
- * Activations stay float (no int8 rounding of x).
+ * nibble and weight j+16 in its high nibble, weight = d·(nibble − 8).
+ * <p>
+ * <b>Numerics:</b> the matvec quantizes the activation vector to int8 per block of 32 first ({@link
+ * Int8Activations}, as llama.cpp does), so its result carries that rounding (about 1/254 of each block's largest
+ * activation per element) on top of float accumulation; the integer products are exact. The prefill matmul keeps
+ * activations in float.
+ * <p>
+ * Why integers: the 16 quant bytes of a block zero-extend to one vector of 16-bit lanes; a mask and one 16-bit
+ * shift split the nibbles (AVX2 has no byte shifts), which multiply the pre-widened activations in 16-bit lanes.
  */
 final class Q4_0MatrixKernel extends RowDecodingKernel {
     static final int BLOCK = 32, BLOCK_BYTES = 18;
     private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    private final ThreadLocal<Int8Activations> activations;
+
     Q4_0MatrixKernel(Tensor w) {
         super(w);
-    }
-
-    private IntVector bytes(long offset) {
-        return (IntVector) ByteVector.fromMemorySegment(B64, data, offset, LE).castShape(I, 0);
-    }
-
-    private static FloatVector low(IntVector q) {
-        return (FloatVector) q.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
-    }
-
-    private static FloatVector high(IntVector q) {
-        return (FloatVector) q.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
         checkArguments(x, 1, out, rowStart, rowEnd);
-        int blocks = cols / BLOCK;
-        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r * rowBytes, x, blocks);
+        if (rowStart == rowEnd) return;
+        Int8Activations xq = activations.get();
+        xq.quantize(x, 0);
+        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq.q, xq.scale);
     }
 
-    private float dotRow(long base, float[] x, int blocks) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        int b = 0;
-        for (; b + 2 <= blocks; b += 2) {
-            long o = base + (long) BLOCK_BYTES * b;
-            acc0 = block(o, x, BLOCK * b).fma(FloatVector.broadcast(F, f16(o)), acc0);
-            acc1 = block(o + BLOCK_BYTES, x, BLOCK * b + BLOCK).fma(FloatVector.broadcast(F, f16(o + BLOCK_BYTES)), acc1);
-        }
-        if (b < blocks) {
-            long o = base + (long) BLOCK_BYTES * b;
-            acc0 = block(o, x, BLOCK * b).fma(FloatVector.broadcast(F, f16(o)), acc0);
-        }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    }
+    // The hot loops below are written out in full, without helper methods returning vectors: a helper that C2
+    // compiles on its own first may then be too big to inline, and a vector crossing a call is boxed on the heap.
 
-    /** Unscaled Σ (q−8)·x over one block, as 8 partial lanes. */
-    private FloatVector block(long o, float[] x, int xo) {
-        IntVector q0 = bytes(o + 2), q1 = bytes(o + 10);
-        FloatVector s0 = low(q0).mul(FloatVector.fromArray(F, x, xo));
-        FloatVector s1 = low(q1).mul(FloatVector.fromArray(F, x, xo + 8));
-        s0 = high(q0).fma(FloatVector.fromArray(F, x, xo + 16), s0);
-        s1 = high(q1).fma(FloatVector.fromArray(F, x, xo + 24), s1);
-        return s0.add(s1);
+    private float dotRow(int row, short[] xq, float[] xd) {
+        long base = row * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < xd.length; b++) {
+            long o = base + (long) BLOCK_BYTES * b;
+            int xo = BLOCK * b;
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            ShortVector lo = q.and((short) 0x0F).sub((short) 8);
+            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
+            // Each 16-bit lane holds lo·x + hi·x' (|.| ≤ 2·8·127); adding the lane pairs inside the upper halves of
+            // 32-bit lanes (p + (p << 16)) cannot overflow 16 bits, so one arithmetic shift yields the pair sums.
+            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
+            IntVector sum = p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
+            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
@@ -76,13 +75,14 @@ final class Q4_0MatrixKernel extends RowDecodingKernel {
         long base = row * rowBytes;
         for (int b = 0; b < cols / BLOCK; b++) {
             long o = base + (long) BLOCK_BYTES * b;
-            FloatVector d = FloatVector.broadcast(F, f16(o));
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
             int p = off + BLOCK * b;
-            IntVector q0 = bytes(o + 2), q1 = bytes(o + 10);
-            low(q0).mul(d).intoArray(dst, p);
-            low(q1).mul(d).intoArray(dst, p + 8);
-            high(q0).mul(d).intoArray(dst, p + 16);
-            high(q1).mul(d).intoArray(dst, p + 24);
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(I, 0);
+            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(I, 0);
+            ((FloatVector) q0.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p);
+            ((FloatVector) q1.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 8);
+            ((FloatVector) q0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 16);
+            ((FloatVector) q1.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 24);
         }
     }
 }

@@ -1,8 +1,17 @@
 package io.github.lfm4j.kernels.cpu;
 
 import io.github.lfm4j.model.gguf.Tensor;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
 /**
  * Q4_K: super-blocks of 256 stored as {@code {f16 d; f16 dmin; uint8 scales[12]; uint8 qs[128]}} (144 bytes):
@@ -13,8 +22,64 @@ import java.lang.foreign.ValueLayout;
 final class Q4_KMatrixKernel extends RowDecodingKernel {
     private static final int BLOCK = 256, BLOCK_BYTES = 144;
 
+    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final ThreadLocal<Int8Activations> activations;
+
     Q4_KMatrixKernel(Tensor w) {
         super(w);
+        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        checkArguments(x, 1, out, rowStart, rowEnd);
+        if (rowStart == rowEnd) return;
+        Int8Activations xq = activations.get();
+        xq.quantize(x, 0);
+        float[] scales = new float[8];
+        int[] table = new int[16];
+        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq, scales, table);
+    }
+
+    // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call. Two products
+    // share a 16-bit lane (|q| ≤ 15, |x| ≤ 127: lane pair sums stay below 2^13), so lane pairs are summed in the upper half of 32-bit lanes.
+    private float dotRow(int row, Int8Activations xa, float[] scales, int[] table) {
+        short[] xq = xa.q;
+        float[] xd = xa.scale;
+        int[] xs = xa.sum;
+        long base = row * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0f;
+        for (int sb = 0; sb < cols / BLOCK; sb++) {
+            long o = base + (long) BLOCK_BYTES * sb;
+            float d = Float.float16ToFloat(data.get(LE_SHORT, o)), dmin = Float.float16ToFloat(data.get(LE_SHORT, o + 2));
+            // Unpacked before the vector work: a call that C2 does not inline, made while many vectors are live,
+            // would spill them all.
+            KQuantScales.unpack(data, o + 4, table);
+            for (int j = 0; j < 8; j++) {
+                scales[j] = d * table[j] * xd[8 * sb + j];
+                mins += dmin * table[8 + j] * xd[8 * sb + j] * xs[8 * sb + j];
+            }
+            for (int pair = 0; pair < 4; pair++) {
+                int s0 = 2 * pair, s1 = s0 + 1;
+                int x0 = 32 * (8 * sb + s0), x1 = x0 + 32;
+                long qs = o + 16 + 32L * pair;
+                ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector a0 = a.and((short) 0x0F), b0 = c.and((short) 0x0F);
+                    ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4), b1 = c.lanewise(VectorOperators.LSHR, 4);
+                IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16))).reinterpretAsInts();
+                IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16))).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                p1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s0]), acc);
+                acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s1]), acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins;
     }
 
     @Override

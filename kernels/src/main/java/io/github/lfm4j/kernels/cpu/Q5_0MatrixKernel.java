@@ -1,19 +1,77 @@
 package io.github.lfm4j.kernels.cpu;
 
 import io.github.lfm4j.model.gguf.Tensor;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
 /**
  * Q5_0: blocks of 32 stored as {@code {f16 d; uint8 qh[4]; uint8 qs[16]}} (22 bytes). The low 4 bits come from the
  * nibbles as in Q4_0, bit 4 of weight j from bit j of the little-endian 32-bit {@code qh}; weight = d·(q − 16).
+ * <p>
+ * <b>Numerics:</b> the matvec rounds the activations to int8 per block of 32 first ({@link Int8Activations}), as
+ * llama.cpp does, and multiplies the quants exactly in 16-bit lanes (lane pair sums stay below 2^14); the prefill
+ * matmul decodes rows to floats and keeps activations in float.
  */
 final class Q5_0MatrixKernel extends RowDecodingKernel {
     private static final int BLOCK = 32, BLOCK_BYTES = 22;
+    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final ThreadLocal<Int8Activations> activations;
 
     Q5_0MatrixKernel(Tensor w) {
         super(w);
+        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
+
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        checkArguments(x, 1, out, rowStart, rowEnd);
+        if (rowStart == rowEnd) return;
+        Int8Activations xq = activations.get();
+        xq.quantize(x, 0);
+        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq);
+    }
+
+
+    /** Lane j multiplies by 2^(15−j): bit j of a broadcast 16-bit mask lands in bit 15 (higher bits overflow out). */
+    private static final short[] BIT_TO_TOP = new short[16];
+
+    static {
+        for (int j = 0; j < 16; j++) BIT_TO_TOP[j] = (short) (1 << (15 - j));
+    }
+
+    // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call.
+    private float dotRow(int row, Int8Activations xa) {
+        short[] xq = xa.q;
+        float[] xd = xa.scale;
+        long base = row * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        ShortVector toTop = ShortVector.fromArray(S, BIT_TO_TOP, 0);
+        for (int b = 0; b < xd.length; b++) {
+            long o = base + (long) BLOCK_BYTES * b;
+            int xo = BLOCK * b;
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 6, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            int qh = data.get(LE_INT, o + 2);
+            ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) qh).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
+            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> 16)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
+            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
+            IntVector sum = p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
 
     @Override
     void decodeRow(int row, float[] dst, int off) {

@@ -1,8 +1,17 @@
 package io.github.lfm4j.kernels.cpu;
 
 import io.github.lfm4j.model.gguf.Tensor;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
 /**
  * Q6_K: super-blocks of 256 stored as {@code {uint8 ql[128]; uint8 qh[64]; int8 scales[16]; f16 d}} (210 bytes).
@@ -10,12 +19,70 @@ import java.lang.foreign.ValueLayout;
  * l+96 take their low 4 bits from the low nibble of ql[l], low nibble of ql[l+32], high nibble of ql[l], high
  * nibble of ql[l+32], and their top 2 bits from bits 0-1, 2-3, 4-5, 6-7 of qh[l]; sixteen signed 8-bit scales, one
  * per 16 weights; weight = d·scale·(q − 32).
+ * <p>
+ * <b>Numerics:</b> the matvec rounds the activations to int8 per block of 32 first ({@link Int8Activations}), like
+ * the Q4_0/Q8_0 kernels and llama.cpp; 16 quants at a time are assembled in 16-bit lanes and multiplied exactly.
+ * The prefill matmul decodes rows to floats and keeps activations in float.
  */
 final class Q6_KMatrixKernel extends RowDecodingKernel {
     private static final int BLOCK = 256, BLOCK_BYTES = 210;
+    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final ThreadLocal<Int8Activations> activations;
 
     Q6_KMatrixKernel(Tensor w) {
         super(w);
+        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        checkArguments(x, 1, out, rowStart, rowEnd);
+        if (rowStart == rowEnd) return;
+        Int8Activations xq = activations.get();
+        xq.quantize(x, 0);
+        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq.q, xq.scale);
+    }
+
+    // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call. Each 16-bit lane
+    // holds one product (|q − 32| ≤ 32, |x| ≤ 127), so lane pairs are summed in the upper half of 32-bit lanes.
+    private float dotRow(int row, short[] xq, float[] xd) {
+        long base = row * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        for (int sb = 0; sb < cols / BLOCK; sb++) {
+            long o = base + (long) BLOCK_BYTES * sb;
+            float d = Float.float16ToFloat(data.get(LE_SHORT, o + 208));
+            for (int half = 0; half < 2; half++) {
+                long ql = o + 64L * half, qh = o + 128 + 32L * half, sc = o + 192 + 8L * half;
+                int xo = BLOCK * sb + 128 * half, xb = xo / 32;
+                for (int l = 0; l < 32; l += 16) {
+                    ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B128, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B128, data, ql + 32 + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector h = (ShortVector) ByteVector.fromMemorySegment(B128, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    int is = l / 16;
+                    // quarter k covers weights 32k + l .. 32k + l + 15 of this half, scale sc[is + 2k], x block xb + k
+                    ShortVector q0 = a.and((short) 0x0F).or(h.and((short) 0x03).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                    ShortVector q1 = c.and((short) 0x0F).or(h.lanewise(VectorOperators.LSHL, 2).and((short) 0x30)).sub((short) 32);
+                    ShortVector q2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 0x30)).sub((short) 32);
+                    ShortVector q3 = c.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and((short) 0x30)).sub((short) 32);
+                    IntVector p0 = q0.mul(ShortVector.fromArray(S, xq, xo + l)).reinterpretAsInts();
+                    IntVector p1 = q1.mul(ShortVector.fromArray(S, xq, xo + 32 + l)).reinterpretAsInts();
+                    IntVector p2 = q2.mul(ShortVector.fromArray(S, xq, xo + 64 + l)).reinterpretAsInts();
+                    IntVector p3 = q3.mul(ShortVector.fromArray(S, xq, xo + 96 + l)).reinterpretAsInts();
+                    p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                    p1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                    p2 = p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                    p3 = p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                    acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is) * xd[xb]), acc);
+                    acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is + 2) * xd[xb + 1]), acc);
+                    acc = ((FloatVector) p2.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is + 4) * xd[xb + 2]), acc);
+                    acc = ((FloatVector) p3.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is + 6) * xd[xb + 3]), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -28,6 +28,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * per term: we allow {@code (cols + 16)·2⁻²⁴·Σ magnitude·|x|}, the textbook worst-case bound for a float dot
  * product of that length (magnitude = |w| or, for types with an offset, the sum of the absolute terms). A single
  * wrongly decoded weight shifts a result by about 1/cols of that sum, far above the bound.
+ * <p>
+ * The matvecs of all quantized types round activations to int8 per block of 32 ({@link Int8Activations}). To keep the tight
+ * bound for them, the activations here are exactly representable that way: per block, integers up to ±127 (one of
+ * them ±127) times a power of two. {@link #int8ActivationRoundingStaysWithinHalfAStep} covers arbitrary activations
+ * with a bound derived from the rounding.
  */
 class MatrixKernelTest {
     private static long seed;
@@ -84,9 +89,15 @@ class MatrixKernelTest {
         }
     }
 
+    /** Per block of 32: random integers in [-127, 127], one of them ±127, times 2^k for a random k in [-4, 2]. */
     private static float[] randomActivations(int len, Random rnd) {
         float[] x = new float[len];
-        for (int i = 0; i < len; i++) x[i] = (float) rnd.nextGaussian();
+        for (int b = 0; b < len; b += 32) {
+            float scale = Math.scalb(1f, rnd.nextInt(7) - 4);
+            int end = Math.min(len, b + 32);
+            for (int i = b; i < end; i++) x[i] = (rnd.nextInt(255) - 127) * scale;
+            x[b + rnd.nextInt(end - b)] = (rnd.nextBoolean() ? 127 : -127) * scale;
+        }
         return x;
     }
 
@@ -115,6 +126,42 @@ class MatrixKernelTest {
                 double tol = (cols + 16) * 0x1p-24 * scale + 1e-30;
                 if (!(Math.abs(got - exact) <= tol)) {
                     fail(where + ": got " + got + ", float64 reference " + exact + ", tolerance " + tol);
+                }
+            }
+        }
+    }
+
+    /**
+     * With arbitrary activations the int8-activation kernels may be off by the rounding of each activation, at
+     * most half a step ({@code max|x_block|/254}), times |w|, summed; plus the float bound above.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    void int8ActivationRoundingStaysWithinHalfAStep(Kind kind) {
+        GGMLType type = kind.type();
+        Random rnd = new Random(seed * 31 + type.id);
+        int rows = 19, cols = type.blockSize == 32 ? 9 * 32 : 3 * 256;
+        byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
+        try (Arena arena = Arena.ofConfined()) {
+            MatrixKernel k = MatrixKernel.of(RandomWeights.tensor(type, rows, cols, bytes, arena));
+            for (int trial = 0; trial < 20; trial++) {
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) x[i] = (float) (rnd.nextGaussian() * Math.exp(rnd.nextGaussian()));
+                float[] out = poisoned(rows);
+                k.matvec(x, out, 0, rows);
+                for (int r = 0; r < rows; r++) {
+                    ReferenceDecoding.Row ref = ReferenceDecoding.decodeRow(type, bytes, r, cols);
+                    double exact = 0, scale = 0, rounding = 0;
+                    for (int c = 0; c < cols; c++) {
+                        exact += ref.values()[c] * x[c];
+                        double amax = 0;
+                        for (int j = c / 32 * 32; j < c / 32 * 32 + 32; j++) amax = Math.max(amax, Math.abs(x[j]));
+                        scale += ref.magnitudes()[c] * (Math.abs(x[c]) + amax / 254);
+                        rounding += Math.abs(ref.values()[c]) * amax / 254;
+                    }
+                    double tol = rounding * 1.0001 + (cols + 16) * 0x1p-24 * scale;
+                    assertTrue(Math.abs(out[r] - exact) <= tol, type + " row " + r + ": got " + out[r] + ", float64 reference " + exact
+                            + ", tolerance " + tol + " seed " + seed);
                 }
             }
         }

@@ -1,0 +1,63 @@
+package io.github.lfm4j.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
+
+/**
+ * An activation vector rounded to 8-bit integers in blocks of 32 with one float scale per block, the way llama.cpp
+ * feeds Q4_0/Q8_0 weights (its Q8_0 activations): {@code x[i] ≈ scale[i/32] · q[i]}, {@code |q| ≤ 127}. The
+ * integers are kept widened to shorts so the kernels can multiply them with 16-bit lanes: products of a weight
+ * quant (|w| ≤ 128) and an activation quant stay below 2^14, and the sum of two below 2^15, so two products can
+ * be added in a short lane without overflow.
+ * <p>
+ * Rounding error: each element moves by at most half a step, {@code max|x_block| / 254}.
+ */
+final class Int8Activations {
+    static final int BLOCK = 32;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    private static final float ROUNDING = 0x1.8p23f;
+    private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
+
+    final short[] q;
+    final float[] scale;
+    /** Σ q over each block: the K-quants' per-sub-block minimum multiplies the plain sum of the activations. */
+    final int[] sum;
+
+    Int8Activations(int cols) {
+        this.q = new short[cols];
+        this.scale = new float[cols / BLOCK];
+        this.sum = new int[cols / BLOCK];
+    }
+
+    /**
+     * Quantizes {@code x[off .. off + q.length)}. Done once per matvec call and thread, so it is vectorized too:
+     * rounding to nearest (ties to even) by adding 1.5·2^23, which leaves the integer in the float's low mantissa
+     * bits for |value| ≤ 2^22 (ours are ≤ 127).
+     */
+    void quantize(float[] x, int off) {
+        for (int b = 0; b < scale.length; b++) {
+            int base = off + BLOCK * b;
+            FloatVector v0 = FloatVector.fromArray(F, x, base), v1 = FloatVector.fromArray(F, x, base + 8);
+            FloatVector v2 = FloatVector.fromArray(F, x, base + 16), v3 = FloatVector.fromArray(F, x, base + 24);
+            float amax = v0.abs().max(v1.abs()).max(v2.abs().max(v3.abs())).reduceLanes(VectorOperators.MAX);
+            float d = amax / 127f;
+            float inv = d == 0f ? 0f : 1f / d;
+            scale[b] = d;
+            IntVector q0 = v0.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+            IntVector q1 = v1.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+            IntVector q2 = v2.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+            IntVector q3 = v3.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+            sum[b] = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+            int o = BLOCK * b;
+            ((ShortVector) q0.castShape(S, 0)).intoArray(q, o);
+            ((ShortVector) q1.castShape(S, 0)).intoArray(q, o + 8);
+            ((ShortVector) q2.castShape(S, 0)).intoArray(q, o + 16);
+            ((ShortVector) q3.castShape(S, 0)).intoArray(q, o + 24);
+        }
+    }
+}
