@@ -61,6 +61,7 @@ public final class BenchCharts {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title + " - " + report.model().name()).xAxisTitle("test").yAxisTitle("tokens/s").build();
         style(chart.getStyler());
+        fromZero(chart.getStyler());
         chart.getStyler().setErrorBarsColorSeriesColor(false);
         chart.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
         chart.getStyler().setLabelsVisible(false);
@@ -84,6 +85,7 @@ public final class BenchCharts {
                 .title("Decode speed vs context - " + report.model().name())
                 .xAxisTitle("tokens in context").yAxisTitle("decode tokens/s").build();
         style(chart.getStyler());
+        fromZero(chart.getStyler());
         chart.getStyler().setXAxisDecimalPattern("#");
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         for (EngineRun run : report.runs()) {
@@ -106,6 +108,11 @@ public final class BenchCharts {
         s.setChartBackgroundColor(java.awt.Color.WHITE);
         s.setPlotBackgroundColor(java.awt.Color.WHITE);
         s.setDecimalPattern("#,##0.#");
+    }
+
+    /** Speeds are positive: a mean minus a large stddev must not pull the axis below zero. */
+    private static void fromZero(org.knowm.xchart.style.AxesChartStyler s) {
+        s.setYAxisMin(0.0);
     }
 
     private static <C extends Chart<?, ?>> Path save(List<C> charts, Path file) {

@@ -91,12 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
         // resolves the engines first: a missing GPU engine is reported before any model is generated or loaded
         Progress progress = new Progress(err, mode, BenchRunner.progressUnits(settings));
         BenchRunner runner = new BenchRunner(settings, progress);
+        // a synthetic model's context is known from its preset: no need to generate it to refuse the tests
+        if (synthetic != null) checkContext(settings, SyntheticModels.parse(synthetic).shape().contextLength());
         Path file = modelFile(progress);
         ModelInfo info = ModelInfo.read(file);
-        if (settings.contextNeeded() > info.contextLength()) {
-            throw new IllegalArgumentException("the tests need a context of " + settings.contextNeeded()
-                    + " tokens but the model was trained for " + info.contextLength());
-        }
+        checkContext(settings, info.contextLength());
 
         List<EngineRun> runs;
         try {
@@ -153,6 +152,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
         return model;
+    }
+
+    private static void checkContext(BenchSettings settings, int trained) {
+        if (settings.contextNeeded() > trained) {
+            throw new IllegalArgumentException("the tests need a context of " + settings.contextNeeded()
+                    + " tokens but the model was trained for " + trained);
+        }
     }
 
     private static void prepareOutputDirectory(Path dir) {

@@ -46,7 +46,7 @@ public final class MarkdownReport {
         List<Boolean> r2 = List.of(false, true, true, true, true, true, true);
         List<List<String>> rows2 = new ArrayList<>();
         for (EngineRun run : report.runs()) {
-            rows2.add(List.of(run.device().label(), Integer.toString(run.threads()), Units.fixed2(run.loadSeconds()),
+            rows2.add(List.of(run.device().label(), Integer.toString(run.threads()), Units.fixed3(run.loadSeconds()),
                     run.compileSeconds().isPresent() ? Units.fixed2(run.compileSeconds().getAsDouble()) : Units.NA,
                     run.peakRssBytes().isPresent() ? Units.bytes(run.peakRssBytes().getAsLong()) : Units.NA,
                     run.deviceMemory().isPresent() ? Units.bytes(run.deviceMemory().getAsLong()) : Units.NA,

@@ -24,6 +24,11 @@ final class Units {
         return Long.toString(n);
     }
 
+    /** Three decimals: load times of small models are milliseconds. */
+    static String fixed3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
     /** Two decimals, as llama-bench prints t/s. */
     static String fixed2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);

@@ -80,7 +80,7 @@ class BenchSmokeTest {
         for (int t = 1; t <= 2; t++) {
             String[] c = cells(lines.get(4 + rows.size() + t));
             assertEquals(List.of("cpu", Integer.toString(t), "n.a.", "n.a."), List.of(c[0], c[1], c[3], c[5]), Arrays.toString(c));
-            assertTrue(Double.parseDouble(c[2]) > 0);
+            assertTrue(Double.parseDouble(c[2]) >= 0, c[2]); // load time: > 0 checked unrounded in the JSON
             assertTrue(c[4].endsWith("MiB") || c[4].endsWith("GiB"), c[4]);
         }
     }
