@@ -16,7 +16,11 @@ public final class LlamaBench {
 
     /** The {@code llama-bench} executable on the PATH, if any. */
     public static Optional<Path> find() {
-        String path = System.getenv("PATH");
+        return find(System.getenv("PATH"));
+    }
+
+    /** The {@code llama-bench} executable in the directories of {@code path} (a PATH value; may be null). */
+    static Optional<Path> find(String path) {
         if (path == null) return Optional.empty();
         for (String dir : path.split(java.io.File.pathSeparator)) {
             if (dir.isEmpty()) continue;

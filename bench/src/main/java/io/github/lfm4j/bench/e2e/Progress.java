@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * Progress on stderr: a bar redrawn in place when stderr is a terminal, otherwise one line per test (so logs and
- * CI output stay readable), or nothing.
+ * CI output stay readable), or nothing. Notices ({@link #note}) are shown in every mode.
  */
 public final class Progress {
 
@@ -60,9 +60,8 @@ public final class Progress {
         if (mode == Mode.BAR) draw();
     }
 
-    /** A message that must stay visible (printed as its own line, above the bar). */
+    /** A message that must stay visible in every mode (printed as its own line, above the bar). */
     public void note(String message) {
-        if (mode == Mode.NONE) return;
         if (barShown) err.print("\r\u001b[K");
         err.println("bench: " + message);
         barShown = false;

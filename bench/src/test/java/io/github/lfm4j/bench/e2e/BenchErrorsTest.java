@@ -3,6 +3,7 @@ package io.github.lfm4j.bench.e2e;
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.synth.SynthShape;
 import io.github.lfm4j.model.synth.SyntheticModel;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,16 @@ class BenchErrorsTest {
         SyntheticModel.write(model, SynthShape.TINY, GGMLType.Q8_0, 1, null, 1);
         assertEquals("lfm4j: the tests need a context of 520 tokens but the model was trained for 512",
                 error("bench", "-m", model.toString(), "-p", "0", "-n", "512"));
+    }
+
+    @Test
+    void withoutLlamaBenchTheComparisonIsAOneLineNotice() {
+        Assumptions.assumeTrue(LlamaBench.find().isEmpty(), "llama-bench is installed here");
+        BenchCli r = BenchCli.run("bench", "--synthetic", "tiny-q8_0", "--cache-dir", dir.resolve("cache").toString(),
+                "-t", "1", "-p", "8", "-n", "0", "-r", "1", "--progress", "none", "--compare-llama-cpp");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("bench: llama-bench not found on the PATH; no llama.cpp comparison", r.err().strip());
+        assertFalse(r.out().contains("llama.cpp"), r.out());
     }
 
     @Test

@@ -115,6 +115,6 @@ class BenchPartsTest {
         n.advance();
         n.note("y");
         n.finish();
-        assertEquals("", none.toString());
+        assertEquals("bench: y\n", none.toString().replace(System.lineSeparator(), "\n"));
     }
 }

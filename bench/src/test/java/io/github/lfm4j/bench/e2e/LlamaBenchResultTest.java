@@ -2,7 +2,13 @@ package io.github.lfm4j.bench.e2e;
 
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +69,34 @@ class LlamaBenchResultTest {
         String m = assertThrows(IllegalArgumentException.class, () -> LlamaBenchResult.parse(json)).getMessage();
         assertFalse(m.contains("\n"), m);
         return m;
+    }
+
+    @Test
+    void findsAndRunsAnExecutableOnThePath(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path json = Files.writeString(dir.resolve("out.json"), sample());
+        Path args = dir.resolve("args.txt");
+        // stands in for llama-bench: records its arguments, logs to stderr like llama.cpp, prints the captured JSON
+        Path exe = script(bin.resolve("llama-bench"), "echo \"$@\" > '" + args + "'\n"
+                + "echo 'llama_model_loader: loaded meta data' >&2\ncat '" + json + "'\n");
+        assertEquals(Optional.empty(), LlamaBench.find(dir.toString()));
+        assertEquals(Optional.of(exe), LlamaBench.find("/nonexistent" + File.pathSeparator + bin));
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128), List.of(128), 3,
+                List.of(), 16, 1);
+        List<LlamaBenchResult> r = LlamaBench.run(exe, Path.of("/tmp/q/1.2b-q4_0.gguf"), s);
+        assertEquals(LlamaBenchResult.parse(sample()), r);
+        assertEquals("-m /tmp/q/1.2b-q4_0.gguf -t 1,2 -r 3 -o json -p 128 -n 128", Files.readString(args).strip());
+
+        Path failing = script(dir.resolve("failing"), "echo 'main: loading model' >&2\n"
+                + "echo 'error: failed to load model' >&2\nexit 3\n");
+        assertEquals("llama-bench failed (exit 3): error: failed to load model",
+                assertThrows(IllegalStateException.class, () -> LlamaBench.run(failing, Path.of("/m.gguf"), s)).getMessage());
+    }
+
+    private static Path script(Path file, String body) throws Exception {
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
     }
 
     @Test
