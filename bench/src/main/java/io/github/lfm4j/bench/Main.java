@@ -1,13 +1,21 @@
 package io.github.lfm4j.bench;
 
+import io.github.lfm4j.bench.e2e.BenchCommand;
 import io.github.lfm4j.runner.cli.Lfm4jCli;
+import picocli.CommandLine;
 
 /** Entry point of the runnable jar: the full CLI, including the benchmark commands this module adds. */
 public final class Main {
     private Main() {}
 
+    /** {@link Lfm4jCli#create()} plus {@code bench}. */
+    public static CommandLine createCli() {
+        CommandLine cli = Lfm4jCli.create();
+        cli.addSubcommand(new BenchCommand());
+        return cli;
+    }
+
     public static void main(String[] args) {
-        var cli = Lfm4jCli.create();
-        System.exit(cli.execute(args));
+        System.exit(createCli().execute(args));
     }
 }

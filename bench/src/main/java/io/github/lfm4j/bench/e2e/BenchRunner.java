@@ -1,0 +1,167 @@
+package io.github.lfm4j.bench.e2e;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Runs the benchmark matrix. For each device × thread count it loads the model once (timed) and runs every test:
+ * <ul>
+ *   <li>pp N: reset to an empty state, prefill N tokens, pick the most likely next token; tok/s = N / time. That
+ *       time is also the time to first token for an N-token prompt.</li>
+ *   <li>tg N: reset, prefill a {@value BenchSettings#TG_PROMPT_TOKENS}-token prompt (its time is the TTFT), then N
+ *       greedy decode steps, timed; tok/s = N / time.</li>
+ *   <li>tg K @ dD (context sweep): the cache is filled once to each depth by prefill (untimed, depths in ascending
+ *       order, each continuing the last), then each repetition rewinds to D and times K decode steps.</li>
+ * </ul>
+ * Each test runs once untimed first (warm-up: JIT compilation, page faults on the mapped weights), then
+ * {@code repetitions} times measured. Prompt tokens are random but seeded, the same for every engine.
+ */
+public final class BenchRunner {
+    private final BenchSettings settings;
+    private final Progress progress;
+    private final Map<Device, EngineProvider> providers = new LinkedHashMap<>();
+
+    /** Resolves every device's engine first, so a missing GPU engine fails before any work is done. */
+    public BenchRunner(BenchSettings settings, Progress progress) {
+        this.settings = settings;
+        this.progress = progress;
+        for (Device d : settings.devices()) providers.put(d, Engines.provider(d));
+    }
+
+    /** Units of {@link Progress#advance()}: one per run, warm-up included. */
+    public static int progressUnits(BenchSettings s) {
+        return s.devices().size() * s.threads().size() * s.tests().size() * (s.repetitions() + 1);
+    }
+
+    public List<EngineRun> run(Path model) {
+        List<EngineRun> runs = new ArrayList<>();
+        for (Map.Entry<Device, EngineProvider> e : providers.entrySet()) {
+            for (int threads : settings.threads()) runs.add(runEngine(e.getKey(), e.getValue(), model, threads));
+        }
+        return runs;
+    }
+
+    private EngineRun runEngine(Device device, EngineProvider provider, Path model, int threads) {
+        String who = device.label() + " t=" + threads;
+        progress.begin(who + ": loading model");
+        ProcessMemory.resetPeak();
+        long t0 = System.nanoTime();
+        try (InferenceEngine engine = provider.open(model, threads, settings.contextNeeded())) {
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            List<TestResult> results = new ArrayList<>();
+            for (int p : settings.promptLengths()) results.add(promptProcessing(engine, who, p));
+            for (int n : settings.genLengths()) results.add(tokenGeneration(engine, who, n));
+            results.addAll(contextSweep(engine, who));
+            return new EngineRun(device, threads, loadSeconds, engine.compileSeconds(), ProcessMemory.peakRssBytes(),
+                    engine.deviceMemoryBytes(), engine.hostMemoryBytes(), results);
+        }
+    }
+
+    private TestResult promptProcessing(InferenceEngine engine, String who, int n) {
+        TestSpec test = TestSpec.pp(n);
+        int[] prompt = tokens(engine, n, 1);
+        int reps = settings.repetitions();
+        long[] samples = new long[reps];
+        String start = null;
+        for (int i = 0; i <= reps; i++) {
+            progress.begin(who + " " + test.name() + " " + runLabel(i));
+            if (i == 1) start = now();
+            engine.reset();
+            long t0 = System.nanoTime();
+            argmax(engine.prefill(prompt));
+            long dt = System.nanoTime() - t0;
+            if (i > 0) samples[i - 1] = dt;
+            progress.advance();
+        }
+        return new TestResult(test, samples, samples, start);
+    }
+
+    private TestResult tokenGeneration(InferenceEngine engine, String who, int n) {
+        TestSpec test = TestSpec.tg(n);
+        int[] prompt = tokens(engine, BenchSettings.TG_PROMPT_TOKENS, 2);
+        int reps = settings.repetitions();
+        long[] samples = new long[reps], ttft = new long[reps];
+        String start = null;
+        for (int i = 0; i <= reps; i++) {
+            progress.begin(who + " " + test.name() + " " + runLabel(i));
+            if (i == 1) start = now();
+            engine.reset();
+            long t0 = System.nanoTime();
+            int token = argmax(engine.prefill(prompt));
+            long t1 = System.nanoTime();
+            decodeSteps(engine, token, n);
+            long t2 = System.nanoTime();
+            if (i > 0) {
+                samples[i - 1] = t2 - t1;
+                ttft[i - 1] = t1 - t0;
+            }
+            progress.advance();
+        }
+        return new TestResult(test, samples, ttft, start);
+    }
+
+    private List<TestResult> contextSweep(InferenceEngine engine, String who) {
+        List<TestResult> results = new ArrayList<>();
+        if (settings.sweepDepths().isEmpty()) return results;
+        int k = settings.sweepTokens();
+        int[] fill = tokens(engine, settings.sweepDepths().getLast(), 3);
+        int reps = settings.repetitions();
+        engine.reset();
+        int filled = 0;
+        for (int depth : settings.sweepDepths()) {
+            TestSpec test = TestSpec.tgAtDepth(k, depth);
+            if (depth > filled) {
+                progress.begin(who + " filling the context to " + depth + " tokens");
+                engine.rewind(filled);
+                engine.prefill(Arrays.copyOfRange(fill, filled, depth));
+                filled = depth;
+            }
+            long[] samples = new long[reps];
+            String start = null;
+            for (int i = 0; i <= reps; i++) {
+                progress.begin(who + " " + test.name() + " " + runLabel(i));
+                if (i == 1) start = now();
+                engine.rewind(depth);
+                long t0 = System.nanoTime();
+                decodeSteps(engine, fill[Math.max(depth - 1, 0)], k);
+                long dt = System.nanoTime() - t0;
+                if (i > 0) samples[i - 1] = dt;
+                progress.advance();
+            }
+            engine.rewind(depth);
+            results.add(new TestResult(test, samples, new long[0], start));
+        }
+        return results;
+    }
+
+    /** {@code n} greedy decode steps starting with {@code token}. */
+    private static void decodeSteps(InferenceEngine engine, int token, int n) {
+        for (int j = 0; j < n; j++) token = argmax(engine.decode(token));
+    }
+
+    private String runLabel(int i) {
+        return i == 0 ? "(warm-up)" : "(run " + i + "/" + settings.repetitions() + ")";
+    }
+
+    /** Seeded random token ids; {@code stream} keeps the pp, tg and sweep prompts independent of one another. */
+    private int[] tokens(InferenceEngine engine, int n, long stream) {
+        return new SplittableRandom(settings.seed() * 31 + stream).ints(n, 0, engine.vocabularySize()).toArray();
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.lfm4j.bench.e2e;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Every test run on one engine configuration (device × threads), with what it cost to set up and hold.
+ *
+ * @param loadSeconds     time to load the model and create the engine
+ * @param compileSeconds  device code planning/JIT time (TornadoVM); empty for the CPU
+ * @param peakRssBytes    the process's peak resident set (VmHWM) at the end of this engine's tests; the peak is
+ *                        reset before loading where the kernel allows it, else it is the process peak so far
+ * @param deviceMemory    accelerator memory; empty for the CPU
+ * @param hostMemoryBytes mapped weights plus the engine's heap state at the end
+ */
+public record EngineRun(Device device, int threads, double loadSeconds, OptionalDouble compileSeconds,
+                        OptionalLong peakRssBytes, OptionalLong deviceMemory, long hostMemoryBytes,
+                        List<TestResult> results) {
+
+    public EngineRun {
+        results = List.copyOf(results);
+    }
+
+    /** How the configuration is named in tables and charts, e.g. {@code cpu t=2}. */
+    public String label() {
+        return device.label() + " t=" + threads;
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.lfm4j.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Where the numbers were measured: CPU model, processors, JVM, and when. */
+public record SystemInfo(String cpu, int processors, String javaVersion, String vm, String os, String date) {
+
+    public static SystemInfo current() {
+        return new SystemInfo(cpuModel(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** "model name" of the first processor in /proc/cpuinfo (Linux), else os.arch. */
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

@@ -1,0 +1,120 @@
+package io.github.lfm4j.bench.e2e;
+
+import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.synth.SynthShape;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchPartsTest {
+
+    @Test
+    void sampleStatsAreMeanAndBesselCorrectedStddev() {
+        double[] x = {3.5, 1.25, 9.0, 4.75};
+        double mean = (3.5 + 1.25 + 9.0 + 4.75) / 4;
+        double ss = 0;
+        for (double v : x) ss += (v - mean) * (v - mean);
+        SampleStats s = SampleStats.of(x);
+        assertEquals(mean, s.mean(), 1e-15);
+        assertEquals(Math.sqrt(ss / 3), s.stddev(), 1e-15);
+        assertEquals(new SampleStats(7.0, 0.0), SampleStats.of(new double[]{7.0}));
+        assertThrows(IllegalArgumentException.class, () -> SampleStats.of(new double[0]));
+    }
+
+    @Test
+    void testNamesFollowLlamaBench() {
+        assertEquals("pp512", TestSpec.pp(512).name());
+        assertEquals("tg128", TestSpec.tg(128).name());
+        assertEquals("tg16 @ d4096", TestSpec.tgAtDepth(16, 4096).name());
+        assertEquals(List.of(512, 0), List.of(TestSpec.pp(512).nPrompt(), TestSpec.pp(512).nGen()));
+        assertEquals(List.of(0, 16), List.of(TestSpec.tgAtDepth(16, 4096).nPrompt(), TestSpec.tgAtDepth(16, 4096).nGen()));
+    }
+
+    @Test
+    void settingsListTestsAndTheContextTheyNeed() {
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(128, 512), List.of(600), 3,
+                List.of(4096, 512, 4096), 16, 1);
+        assertEquals(List.of("pp128", "pp512", "tg600", "tg16 @ d512", "tg16 @ d4096"),
+                s.tests().stream().map(TestSpec::name).toList());
+        assertEquals(4096 + 16, s.contextNeeded());
+        BenchSettings tgOnly = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(), List.of(600), 3, List.of(), 16, 1);
+        assertEquals(BenchSettings.TG_PROMPT_TOKENS + 600, tgOnly.contextNeeded());
+        assertEquals(2 * 3 * 5 * 4, BenchRunner.progressUnits(new BenchSettings(List.of(Device.CPU, Device.GPU),
+                List.of(1, 2, 4), List.of(1, 2), List.of(3), 3, List.of(0, 8), 4, 1)));
+    }
+
+    @Test
+    void syntheticNames() {
+        assertEquals(new SyntheticModels.Spec(SynthShape.LFM2_1_2B, GGMLType.Q4_0), SyntheticModels.parse("1.2b-q4_0"));
+        assertEquals(new SyntheticModels.Spec(SynthShape.TINY, GGMLType.Q8_0), SyntheticModels.parse("tiny-Q8_0"));
+        assertEquals("1.2b-q8_0-seed42.gguf", SyntheticModels.parse("1.2b-q8_0").fileName());
+        assertEquals("synthetic model name 'tiny' is not <preset>-<type> (e.g. 1.2b-q4_0, tiny-q8_0)",
+                assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny")).getMessage());
+        assertEquals("unknown preset '7b' (known: tiny, 1.2b)",
+                assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("7b-q4_0")).getMessage());
+        assertEquals("unknown tensor type 'q3_x' in 'tiny-q3_x'",
+                assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny-q3_x")).getMessage());
+        assertEquals("cannot write synthetic models of type iq2_xxs",
+                assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny-iq2_xxs")).getMessage());
+    }
+
+    @Test
+    void missingGpuEngineSaysWhatIsMissing() {
+        assertEquals("no GPU engine: TornadoVM SDK not found (set TORNADOVM_HOME or install it in /opt/tornadovm, then"
+                + " build with the tornadovm profile and run with --device gpu)", Engines.missingEngineMessage(Device.GPU, null));
+        assertEquals("no GPU engine: TornadoVM SDK found at /opt/tvm, but this lfm4j build contains no GPU engine",
+                Engines.missingEngineMessage(Device.GPU, Path.of("/opt/tvm")));
+        assertTrue(Engines.provider(Device.CPU) instanceof CpuEngine.Provider);
+        // this build registers no GPU provider, so asking for one always fails, never falls back to the CPU
+        String m = assertThrows(IllegalArgumentException.class, () -> Engines.provider(Device.GPU)).getMessage();
+        assertTrue(m.startsWith("no GPU engine: TornadoVM SDK "), m);
+    }
+
+    @Test
+    void peakRssLineIsKiloBytes() {
+        assertEquals(123456L * 1024, ProcessMemory.parseKiloBytes("VmHWM:\t  123456 kB"));
+        assertThrows(IllegalArgumentException.class, () -> ProcessMemory.parseKiloBytes("VmHWM:\t  123456 pages"));
+        if (System.getProperty("os.name").equals("Linux")) {
+            assertTrue(ProcessMemory.peakRssBytes().orElseThrow() > 1 << 20);
+        }
+    }
+
+    @Test
+    void progressModes() {
+        StringWriter lines = new StringWriter();
+        Progress p = new Progress(new PrintWriter(lines), Progress.Mode.LINES, 4);
+        p.begin("cpu t=1 pp8 (warm-up)");
+        p.advance();
+        p.note("hello");
+        p.finish();
+        assertEquals("bench: cpu t=1 pp8 (warm-up)\nbench: hello\n", lines.toString().replace(System.lineSeparator(), "\n"));
+
+        StringWriter bar = new StringWriter();
+        Progress b = new Progress(new PrintWriter(bar), Progress.Mode.BAR, 4);
+        b.begin("x");
+        b.advance();
+        b.advance();
+        b.finish();
+        String s = bar.toString();
+        assertTrue(s.contains("\r[>                             ]   0% x"), s);
+        assertTrue(s.contains("\r[===============>              ]  50% x"), s);
+        assertTrue(s.endsWith("\r\u001b[K"), s);
+        assertFalse(s.contains("\n"), s);
+
+        StringWriter none = new StringWriter();
+        Progress n = new Progress(new PrintWriter(none), Progress.Mode.NONE, 4);
+        n.begin("x");
+        n.advance();
+        n.note("y");
+        n.finish();
+        assertEquals("bench: y\n", none.toString().replace(System.lineSeparator(), "\n"));
+    }
+}
