@@ -1,0 +1,207 @@
+package io.github.lfm4j.runner.api;
+
+import io.github.lfm4j.model.chat.ChatFormatter;
+import io.github.lfm4j.model.chat.ChatFormatters;
+import io.github.lfm4j.model.chat.ChatMessage;
+import io.github.lfm4j.model.chat.tools.ToolDefinition;
+import io.github.lfm4j.model.lfm2.Lfm2Config;
+import io.github.lfm4j.model.tokenizer.Tokenizer;
+import io.github.lfm4j.runner.engine.Lfm2Model;
+import io.github.lfm4j.runner.generation.CachedSession;
+import io.github.lfm4j.runner.generation.PromptRenderer;
+import io.github.lfm4j.runner.generation.SessionPool;
+import io.github.lfm4j.runner.generation.TextGenerator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An LFM2 / LFM2.5 model loaded from a GGUF file, ready to chat and complete text. The entry point of the library:
+ *
+ * <pre>{@code
+ * try (LanguageModel model = LanguageModel.load(Path.of("LFM2.5-1.2B-Thinking-Q4_0.gguf"));
+ *      ChatSession chat = model.newChat("You are a helpful assistant.", List.of())) {
+ *     GenerationResult r = chat.send("What is the capital of France?");
+ *     System.out.println(r.content());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: a model is shared by any number of threads and sessions. {@link #complete} and
+ * {@link #chatCompletion} may be called concurrently (each call uses its own engine session from a small pool of
+ * idle ones, reusing the one whose cached tokens share the longest prefix with the new prompt). A
+ * {@link ChatSession} is used by one thread at a time.
+ *
+ * <p>Errors a caller can cause (missing or corrupt file, a prompt longer than the context, bad options) are
+ * {@link IllegalArgumentException}s or {@link IllegalStateException}s with one-line messages.
+ */
+public final class LanguageModel implements AutoCloseable {
+    /** Idle engine sessions kept for stateless calls (one per recent conversation). */
+    private static final int POOL_SIZE = 4;
+
+    private final Lfm2Model engine;
+    private final Tokenizer tokenizer;
+    private final PromptRenderer renderer;
+    private final int contextSize;
+    private final Device device;
+    private final SessionPool pool;
+
+    private LanguageModel(Lfm2Model engine, int contextSize, Device device) {
+        this.engine = engine;
+        this.tokenizer = Tokenizer.fromGGUF(engine.file());
+        String template = engine.file().getString("tokenizer.chat_template", null);
+        this.renderer = new PromptRenderer(tokenizer, ChatFormatters.forTemplate(template));
+        int trained = engine.config().contextLength();
+        if (contextSize > trained) {
+            throw new IllegalArgumentException("context of " + contextSize + " tokens exceeds the model's trained context of "
+                    + trained + " tokens");
+        }
+        this.contextSize = contextSize > 0 ? contextSize : trained;
+        this.device = device;
+        this.pool = new SessionPool(POOL_SIZE, this::newEngineSession);
+    }
+
+    /** Loads a model with {@link ModelOptions#defaults()}. */
+    public static LanguageModel load(Path path) {
+        return load(path, ModelOptions.defaults());
+    }
+
+    /**
+     * Maps and validates the GGUF file at {@code path}.
+     *
+     * @throws IllegalArgumentException (one line) for a missing or invalid file, or {@link Device#GPU} without a
+     *                                  GPU engine
+     */
+    public static LanguageModel load(Path path, ModelOptions options) {
+        if (!Files.isRegularFile(path)) throw new IllegalArgumentException("model file not found: " + path);
+        Device device = switch (options.device()) {
+            case GPU -> throw new IllegalArgumentException("GPU engine needs TornadoVM, which this build does not "
+                    + "include; use device cpu (or auto, which falls back to the CPU)");
+            case CPU, AUTO -> Device.CPU;
+        };
+        Lfm2Model engine = Lfm2Model.load(path, options.threads());
+        try {
+            return new LanguageModel(engine, options.contextSize(), device);
+        } catch (RuntimeException | Error e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** A conversation with no system prompt and no tools, generating with {@link GenerationOptions#defaults()}. */
+    public ChatSession newChat() {
+        return newChat(null, List.of());
+    }
+
+    /**
+     * A conversation.
+     *
+     * @param systemPrompt the system message, or null for none
+     * @param tools        tools the model may call (their definitions go into the system turn); may be empty
+     */
+    public ChatSession newChat(String systemPrompt, List<ToolDefinition> tools) {
+        return new ChatSession(this, systemPrompt, tools);
+    }
+
+    /**
+     * Raw text completion (OpenAI {@code /v1/completions}): {@code prompt} is tokenized with BOS and with special
+     * tokens recognised (the caller controls the whole prompt), and continued. No chat template, thinking split or
+     * tool-call parsing; stop strings and the token limit apply.
+     */
+    public GenerationResult complete(String prompt, GenerationOptions options) {
+        return complete(prompt, options, null);
+    }
+
+    /** {@link #complete(String, GenerationOptions)} streaming {@link GenerationEvent.Content} events to {@code listener}. */
+    public GenerationResult complete(String prompt, GenerationOptions options, GenerationListener listener) {
+        int[] tokens = tokenizer.encode(prompt, true, true);
+        return generate(tokens, TextGenerator.Mode.COMPLETION, false, options, listener);
+    }
+
+    /**
+     * Stateless chat completion (OpenAI {@code /v1/chat/completions}): renders {@code messages} through the
+     * model's chat template with {@code tools} on offer and generates the assistant's answer.
+     */
+    public GenerationResult chatCompletion(List<ChatMessage> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return chatCompletion(messages, tools, options, null);
+    }
+
+    /**
+     * {@link #chatCompletion(List, List, GenerationOptions)} streaming events to {@code listener}, which can cancel
+     * by returning false.
+     */
+    public GenerationResult chatCompletion(List<ChatMessage> messages, List<ToolDefinition> tools,
+                                           GenerationOptions options, GenerationListener listener) {
+        PromptRenderer.Rendered prompt = renderer.render(messages, tools);
+        return generate(prompt.tokens(), TextGenerator.Mode.CHAT, prompt.opensThinking(), options, listener);
+    }
+
+    private GenerationResult generate(int[] prompt, TextGenerator.Mode mode, boolean opensThinking,
+                                      GenerationOptions options, GenerationListener listener) {
+        long start = System.nanoTime();
+        CachedSession session = pool.acquire(prompt);
+        try {
+            return new TextGenerator(session, tokenizer, mode, opensThinking, options, listener, null).run(prompt, start);
+        } finally {
+            pool.release(session);
+        }
+    }
+
+    /** The token ids a chat prompt renders to (what {@link #chatCompletion} would process), e.g. to count tokens. */
+    public int[] chatPromptTokens(List<ChatMessage> messages, List<ToolDefinition> tools) {
+        return renderer.render(messages, tools).tokens();
+    }
+
+    /** The text a chat prompt renders to. */
+    public String chatPromptText(List<ChatMessage> messages, List<ToolDefinition> tools) {
+        return renderer.render(messages, tools).text();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The chat formatter in use (the GGUF's template, or the built-in LFM2.5 layout when it has none). */
+    public ChatFormatter chatFormatter() {
+        return renderer.formatter();
+    }
+
+    public Lfm2Config config() {
+        return engine.config();
+    }
+
+    /** The model's name from its metadata ({@code general.name}), or the empty string. */
+    public String name() {
+        return engine.file().getString("general.name", "");
+    }
+
+    /** Tokens one conversation can hold. */
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** The device the model runs on ({@link Device#CPU} after an AUTO fallback). */
+    public Device device() {
+        return device;
+    }
+
+    /** The CPU engine underneath (for token-level use). */
+    public Lfm2Model engine() {
+        return engine;
+    }
+
+    PromptRenderer renderer() {
+        return renderer;
+    }
+
+    CachedSession newEngineSession() {
+        return new CachedSession(engine.newSession(contextSize));
+    }
+
+    /** Releases the model (worker threads, file mapping); its sessions must not be used afterwards. */
+    @Override
+    public void close() {
+        pool.clear();
+        engine.close();
+    }
+}
