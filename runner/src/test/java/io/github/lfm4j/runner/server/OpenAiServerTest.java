@@ -52,7 +52,7 @@ class OpenAiServerTest {
 
     @BeforeAll
     static void start() throws IOException {
-        model = TestModel.load();
+        model = TestModel.shared();
         server = OpenAiServer.start(model, "tiny", ServerConfig.defaults().withPort(0).withParallel(2));
         http = new Http(server.port());
         sdk = client(server);
@@ -62,7 +62,6 @@ class OpenAiServerTest {
     static void stop() {
         if (sdk != null) sdk.close();
         if (server != null) server.close();
-        if (model != null) model.close();
     }
 
     static OpenAIClient client(OpenAiServer s) {

@@ -16,6 +16,14 @@ final class TestModel {
     static final Path FILE = Path.of("../model/src/test/resources/fixtures/tiny-q8_0.gguf");
     static final int CONTEXT = 512;
 
+    private static LanguageModel shared;
+
+    /** One model for all server test classes (loading it is the slow part); freed when the test JVM exits. */
+    static synchronized LanguageModel shared() {
+        if (shared == null) shared = load();
+        return shared;
+    }
+
     static LanguageModel load() {
         if (!Files.isRegularFile(FILE)) throw new IllegalStateException("missing test fixture " + FILE.toAbsolutePath());
         return LanguageModel.load(FILE, new ModelOptions(Device.CPU, 1, CONTEXT));
