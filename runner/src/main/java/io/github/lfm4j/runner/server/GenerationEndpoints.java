@@ -161,7 +161,18 @@ final class GenerationEndpoints {
                 ObjectNode chunk = writer.event(event);
                 return chunk == null ? !events.broken() : events.send(chunk);
             };
-            GenerationResult r = generate(run, s, listener);
+            GenerationResult r;
+            try {
+                r = generate(run, s, listener);
+            } catch (RuntimeException e) {
+                if (!opened[0]) throw e; // nothing sent yet: an ordinary error response
+                // the 200 is out; tell the client in-band (as OpenAI does) instead of cutting the stream silently
+                ApiError err = e instanceof ApiError ae ? ae
+                        : ApiError.internal("generation failed: " + Exchanges.firstLine(e.getMessage()));
+                events.send(err.toJson(mapper));
+                events.done();
+                return 500;
+            }
             if (!opened[0]) {
                 if (!events.open()) return 499;
                 ObjectNode first = writer.first();

@@ -113,4 +113,33 @@ class ServerConcurrencyTest {
             assertEquals(200, next.statusCode(), next.body());
         }
     }
+
+    @Test
+    void aGenerationFailingMidStreamEndsWithAnErrorEvent() throws IOException {
+        int token = model.tokenizer().encode("a", false, false)[0];
+        try (OpenAiServer s = OpenAiServer.start(model, "tiny", ServerConfig.defaults().withPort(0)
+                .withOptionsHook(o -> o.withSelector(new io.github.lfm4j.runner.api.TokenSelector() {
+                    int calls;
+
+                    @Override
+                    public int select(float[] logits, int[] history, int n) {
+                        if (++calls > 3) throw new IllegalStateException("the selector broke");
+                        return token;
+                    }
+                })))) {
+            Http h = new Http(s.port());
+            HttpResponse<String> r = h.post(OpenAiServer.CHAT, chat(50, true));
+            assertEquals(200, r.statusCode(), "the stream had started");
+            java.util.List<String> events = Http.events(r.body());
+            assertEquals("[DONE]", events.getLast());
+            JsonNode error = Http.JSON.readTree(events.get(events.size() - 2)).get("error");
+            assertTrue(error.get("message").asText().contains("the selector broke"), error.toString());
+            assertEquals("server_error", error.get("type").asText());
+
+            HttpResponse<String> plain = h.post(OpenAiServer.CHAT, chat(50, false));
+            assertEquals(500, plain.statusCode(), plain.body());
+            assertTrue(Http.json(plain).at("/error/message").asText().contains("the selector broke"), plain.body());
+            h.awaitHealth("slots_processing", 0);
+        }
+    }
 }
