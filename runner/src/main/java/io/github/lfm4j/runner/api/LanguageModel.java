@@ -136,6 +136,16 @@ public final class LanguageModel implements AutoCloseable {
         return generate(prompt.tokens(), TextGenerator.Mode.CHAT, prompt.opensThinking(), options, listener);
     }
 
+    /**
+     * {@link #chatCompletion(List, List, GenerationOptions)} as an iterator of events; close the stream to cancel.
+     */
+    public GenerationStream streamChatCompletion(List<ChatMessage> messages, List<ToolDefinition> tools,
+                                                 GenerationOptions options) {
+        PromptRenderer.Rendered prompt = renderer.render(messages, tools); // template errors surface here, not later
+        return new GenerationStream(listener ->
+                generate(prompt.tokens(), TextGenerator.Mode.CHAT, prompt.opensThinking(), options, listener));
+    }
+
     private GenerationResult generate(int[] prompt, TextGenerator.Mode mode, boolean opensThinking,
                                       GenerationOptions options, GenerationListener listener) {
         long start = System.nanoTime();

@@ -42,8 +42,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--tokens", split = ",", paramLabel = "IDS", description = "Prompt as comma-separated token ids.")
     int[] tokens;
 
-    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "Prompt text (tokenized with BOS).")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT",
+            description = "Prompt text: completed as raw text (tokenized with BOS), or with --chat sent as a user message.")
     String prompt;
+
+    @Option(names = "--chat", description = "With -p: render the prompt as a user message through the chat template.")
+    boolean chat;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "128",
             description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
@@ -95,7 +99,13 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((tokens == null) == (prompt == null)) {
             throw new IllegalArgumentException("give the prompt either as --tokens IDS or as -p TEXT");
         }
-        if (prompt != null) throw new IllegalArgumentException("text prompts need the tokenizer; use --tokens");
+        if (chat && prompt == null) throw new IllegalArgumentException("--chat needs a text prompt (-p TEXT)");
+        if (prompt != null) {
+            if (ignoreEos) throw new IllegalArgumentException("--ignore-eos works with --tokens only");
+            if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
+            return TextGenerateMode.run(new TextGenerateMode.Request(model, prompt, chat, maxTokens, samplerParams(),
+                    threads, context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
         if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);

@@ -48,13 +48,18 @@ public final class CachedSession {
         return i;
     }
 
+    /** How many tokens of {@code prompt} {@link #rewindFor} would keep (0: the cache is of no use for it). */
+    public int reusableFor(int[] prompt) {
+        if (prompt.length == 0) return 0;
+        return session.rewindPointAtOrBefore(Math.min(commonPrefix(prompt), prompt.length - 1));
+    }
+
     /**
      * Rewinds so that the session holds a prefix of {@code prompt} as long as possible while leaving at least one
      * prompt token to process (its logits start the generation); returns the number of tokens kept.
      */
     public int rewindFor(int[] prompt) {
-        int shared = Math.min(commonPrefix(prompt), prompt.length - 1);
-        int point = session.rewindPointAtOrBefore(shared);
+        int point = reusableFor(prompt);
         session.rewind(point);
         length = point;
         return point;

@@ -43,6 +43,8 @@ public final class PromptRenderer {
     private final ChatFormatOptions formatOptions;
     /** Control-token texts, longest first, so that the scan takes the longest one at a position. */
     private final List<Map.Entry<String, Integer>> controls;
+    /** First characters of control-token texts, to skip the list quickly at most positions. */
+    private final String firstChars;
 
     public PromptRenderer(Tokenizer tokenizer, ChatFormatter formatter) {
         this.tokenizer = tokenizer;
@@ -56,6 +58,11 @@ public final class PromptRenderer {
         }
         c.sort(Comparator.comparingInt((Map.Entry<String, Integer> e) -> e.getKey().length()).reversed());
         this.controls = List.copyOf(c);
+        StringBuilder first = new StringBuilder();
+        for (Map.Entry<String, Integer> e : c) {
+            if (first.indexOf(e.getKey().substring(0, 1)) < 0) first.append(e.getKey().charAt(0));
+        }
+        this.firstChars = first.toString();
     }
 
     public ChatFormatter formatter() {
@@ -96,6 +103,7 @@ public final class PromptRenderer {
     }
 
     private Map.Entry<String, Integer> controlAt(String s, int i) {
+        if (firstChars.indexOf(s.charAt(i)) < 0) return null;
         for (Map.Entry<String, Integer> c : controls) {
             if (s.startsWith(c.getKey(), i)) return c;
         }

@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 
 /**
  * Idle engine sessions kept for stateless requests (an HTTP server's chat completions): a request takes the idle
- * session sharing the longest token prefix with its prompt (typically the same conversation one turn earlier), or
- * a new one, and gives it back afterwards. Thread-safe.
+ * session that can keep the longest prefix of its prompt cached (typically the same conversation one turn earlier),
+ * or a new one, and gives it back afterwards. Thread-safe.
  */
 public final class SessionPool {
     private final int maxIdle;
@@ -20,19 +20,23 @@ public final class SessionPool {
         this.factory = factory;
     }
 
-    /** The idle session sharing the longest prefix with {@code prompt}, or a new session. */
+    /**
+     * The idle session that can keep the most of {@code prompt} cached; when none can keep anything, a new session
+     * (or, with the pool full, the least recently used idle one, which the generation will reset).
+     */
     public CachedSession acquire(int[] prompt) {
         synchronized (idle) {
             CachedSession best = null;
-            int bestShared = -1;
+            int bestKept = 0;
             for (CachedSession s : idle) {
-                int shared = s.commonPrefix(prompt);
-                if (shared > bestShared) {
+                int kept = s.reusableFor(prompt);
+                if (kept > bestKept) {
                     best = s;
-                    bestShared = shared;
+                    bestKept = kept;
                 }
             }
-            if (best != null && (bestShared > 0 || idle.size() >= maxIdle)) {
+            if (best == null && idle.size() >= maxIdle) best = idle.getFirst();
+            if (best != null) {
                 idle.remove(best);
                 return best;
             }
@@ -40,7 +44,7 @@ public final class SessionPool {
         return factory.get();
     }
 
-    /** Returns a session for reuse; beyond {@code maxIdle} the oldest idle one is dropped. */
+    /** Returns a session for reuse (most recently used last); beyond {@code maxIdle} the oldest idle one is dropped. */
     public void release(CachedSession s) {
         synchronized (idle) {
             idle.add(s);

@@ -146,8 +146,11 @@ public final class TextGenerator {
                 produced += inserted.length;
                 for (int t : inserted) emit(decoder.next(t));
             }
+            // decided before feeding the token back, so that a finished generation costs no extra decode step
             if (stopFilter.matched() != null) finish = FinishReason.STOP;
             else if (decision.kind() == ThinkingDecision.Kind.STOP) finish = FinishReason.LOOP;
+            else if (listenerCancelled || (cancelled != null && cancelled.getAsBoolean())) finish = FinishReason.CANCELLED;
+            else if (produced >= limit) finish = FinishReason.LENGTH;
         }
         if (stopFilter.matched() == null) {
             emit(decoder.flush());
