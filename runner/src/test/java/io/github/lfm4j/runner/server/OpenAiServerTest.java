@@ -246,12 +246,15 @@ class OpenAiServerTest {
         };
     }
 
+    /** One map instance for the SDK's tool and the expected one, so both list the properties in the same order. */
+    static final Map<String, Object> WEATHER_PROPERTIES = Map.of("city", Map.of("type", "string"),
+            "days", Map.of("type", "integer"));
+
     static FunctionDefinition weatherFunction() {
         return FunctionDefinition.builder().name("get_weather").description("Weather forecast for a city")
                 .parameters(FunctionParameters.builder()
                         .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of(
-                                "city", Map.of("type", "string"), "days", Map.of("type", "integer"))))
+                        .putAdditionalProperty("properties", JsonValue.from(WEATHER_PROPERTIES))
                         .putAdditionalProperty("required", JsonValue.from(List.of("city")))
                         .build())
                 .build();
@@ -290,10 +293,14 @@ class OpenAiServerTest {
             List<ChatMessage> history = List.of(ChatMessage.user("What's the weather in Paris?"),
                     ChatMessage.assistantToolCalls(null, List.of(new ToolCall("get_weather", args, call.id())), ""),
                     ChatMessage.tool(null, call.id(), "{\"forecast\": \"sunny\"}"));
-            JsonNode toolJson = Http.JSON.valueToTree(Map.of("type", "function", "function", Map.of(
-                    "name", "get_weather", "description", "Weather forecast for a city",
-                    "parameters", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"),
-                            "days", Map.of("type", "integer")), "required", List.of("city")))));
+            // the tool as the SDK sends it (the template writes the JSON with its key order)
+            ObjectNode toolJson = Http.JSON.createObjectNode();
+            ObjectNode fn = toolJson.putObject("function").put("name", "get_weather")
+                    .put("description", "Weather forecast for a city");
+            toolJson.put("type", "function");
+            ObjectNode params = fn.putObject("parameters").put("type", "object");
+            params.set("properties", Http.JSON.valueToTree(WEATHER_PROPERTIES));
+            params.putArray("required").add("city");
             int expectedPrompt = model.chatPromptTokens(history, List.of(new ToolDefinition(toolJson))).length;
             assertEquals(expectedPrompt, answer.usage().orElseThrow().promptTokens());
             client.close();
