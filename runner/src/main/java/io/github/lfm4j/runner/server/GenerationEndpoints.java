@@ -3,6 +3,7 @@ package io.github.lfm4j.runner.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.github.lfm4j.runner.api.FinishReason;
 import io.github.lfm4j.runner.api.GenerationEvent;
 import io.github.lfm4j.runner.api.GenerationListener;
 import io.github.lfm4j.runner.api.GenerationOptions;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: parse the request, wait for a slot, generate
@@ -203,14 +205,14 @@ final class GenerationEndpoints {
             GenerationResult r;
             try {
                 r = f.get();
-            } catch (InterruptedException e) {
+            } catch (InterruptedException e) { // only at shutdown, which stops the generation threads too
                 f.cancel(true);
                 Thread.currentThread().interrupt();
                 throw ApiError.overloaded("the server is shutting down", OpenAiServer.RETRY_AFTER_SECONDS);
             }
             Usage u = r.usage();
             metrics.generation(u.prefilledTokens(), u.completionTokens(), u.promptNanos() / 1e9, u.decodeNanos() / 1e9,
-                    u.decodeTokensPerSecond(), r.finishReason() == io.github.lfm4j.runner.api.FinishReason.CANCELLED);
+                    u.decodeTokensPerSecond(), r.finishReason() == FinishReason.CANCELLED);
             return r;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -223,10 +225,13 @@ final class GenerationEndpoints {
         }
     }
 
+    /** Engine and library messages about a prompt too long say "... the context of N tokens". */
+    private static final Pattern CONTEXT_OVERFLOW = Pattern.compile("context of \\d+ tokens");
+
     /** A prompt the model cannot take: 400, tagged as a context overflow when that is what it is. */
     private static ApiError inputError(IllegalArgumentException e) {
         String msg = Exchanges.firstLine(e.getMessage());
-        if (msg.contains("context")) return ApiError.contextExceeded(msg);
+        if (CONTEXT_OVERFLOW.matcher(msg).find()) return ApiError.contextExceeded(msg);
         return ApiError.invalid(msg, null);
     }
 }
