@@ -33,6 +33,7 @@ public final class Lfm4jCli implements Runnable {
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ChatCommand());
+        cl.addSubcommand(new ServeCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
         cl.setParameterExceptionHandler(Lfm4jCli::handleBadArguments);
         return cl;

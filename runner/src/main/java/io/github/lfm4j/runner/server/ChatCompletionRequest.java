@@ -1,0 +1,79 @@
+package io.github.lfm4j.runner.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lfm4j.model.chat.ChatMessage;
+import io.github.lfm4j.model.chat.OpenAiMessages;
+import io.github.lfm4j.model.chat.tools.ToolDefinition;
+
+import java.util.List;
+
+/**
+ * A {@code POST /v1/chat/completions} body, validated.
+ *
+ * <p>{@code tool_choice}: {@code "auto"} (default) renders the tools and lets the model decide; {@code "none"} does
+ * not render them at all, so the model cannot call any; {@code "required"} renders them but does not constrain
+ * decoding: if the model answers without a call, the response says so honestly ({@code finish_reason: "stop"}, no
+ * {@code tool_calls}). A named function ({@code {"type": "function", "function": {"name": ...}}}) renders only that
+ * tool, with the same honesty.
+ *
+ * @param messages the conversation
+ * @param tools    the tools to render into the prompt (after {@code tool_choice} is applied)
+ * @param settings sampling, limits and streaming
+ */
+record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> tools, GenerationSettings settings) {
+
+    static ChatCompletionRequest parse(ObjectNode body) {
+        JsonNode messagesNode = body.get("messages");
+        if (messagesNode == null || messagesNode.isNull()) throw ApiError.invalid("'messages' is required", "messages");
+        if (!messagesNode.isArray()) {
+            throw ApiError.invalid("'messages' must be an array, got " + JsonFields.describe(messagesNode), "messages");
+        }
+        if (messagesNode.isEmpty()) throw ApiError.invalid("'messages' must hold at least one message", "messages");
+        List<ChatMessage> messages;
+        try {
+            messages = OpenAiMessages.parseMessages(messagesNode);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid(Exchanges.firstLine(e.getMessage()), "messages");
+        }
+        List<ToolDefinition> tools;
+        try {
+            tools = OpenAiMessages.parseTools(body.get("tools"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid(Exchanges.firstLine(e.getMessage()), "tools");
+        }
+        tools = applyToolChoice(body.get("tool_choice"), tools);
+        GenerationSettings settings = GenerationSettings.parse(body, true);
+        return new ChatCompletionRequest(messages, tools, settings);
+    }
+
+    private static List<ToolDefinition> applyToolChoice(JsonNode choice, List<ToolDefinition> tools) {
+        if (choice == null || choice.isNull()) return tools;
+        if (choice.isTextual()) {
+            return switch (choice.textValue()) {
+                case "auto" -> tools;
+                case "none" -> List.of();
+                case "required" -> {
+                    if (tools.isEmpty()) throw ApiError.invalid("'tool_choice' is \"required\" but no 'tools' are given", "tool_choice");
+                    yield tools;
+                }
+                default -> throw ApiError.invalid("'tool_choice' must be \"auto\", \"none\", \"required\" or a function"
+                        + " object, got \"" + choice.textValue() + "\"", "tool_choice");
+            };
+        }
+        if (choice.isObject()) {
+            JsonNode name = choice.path("function").path("name");
+            if (!"function".equals(choice.path("type").asText()) || !name.isTextual()) {
+                throw ApiError.invalid("'tool_choice' object must be {\"type\": \"function\", \"function\": {\"name\": ...}}",
+                        "tool_choice");
+            }
+            List<ToolDefinition> chosen = tools.stream().filter(t -> t.name().equals(name.textValue())).toList();
+            if (chosen.isEmpty()) {
+                throw ApiError.invalid("'tool_choice' names function '" + name.textValue() + "', which is not among 'tools'",
+                        "tool_choice");
+            }
+            return chosen;
+        }
+        throw ApiError.invalid("'tool_choice' must be a string or an object, got " + JsonFields.describe(choice), "tool_choice");
+    }
+}
