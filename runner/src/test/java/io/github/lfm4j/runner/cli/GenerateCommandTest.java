@@ -78,13 +78,13 @@ class GenerateCommandTest {
         int[] ids = tokenizer.encode("Hello world, this is", true, true);
         assertEquals(tokenizer.bos(), ids[0]);
         Run text = run("generate", "-m", MODEL, "-p", "Hello world, this is", "-n", "6", "--temp", "0", "--json",
-                "--threads", "1", "--ignore-eos");
+                "--threads", "1");
         assertEquals(0, text.exit, text.err);
         JsonNode jt = new ObjectMapper().readTree(text.out);
         assertEquals(Arrays.toString(ids), jt.get("prompt_tokens").toString().replace(",", ", "));
         Run byIds = run("generate", "-m", MODEL, "--tokens",
                 Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")), "-n", "6",
-                "--temp", "0", "--json", "--threads", "1", "--ignore-eos");
+                "--temp", "0", "--json", "--threads", "1");
         JsonNode ji = new ObjectMapper().readTree(byIds.out);
         assertEquals(ji.get("tokens"), jt.get("tokens"));
         int[] generated = new ObjectMapper().treeToValue(jt.get("tokens"), int[].class);
@@ -93,7 +93,7 @@ class GenerateCommandTest {
 
         // without --json the text is streamed to stdout and the timings go to stderr
         Run plain = run("generate", "-m", MODEL, "-p", "Hello world, this is", "-n", "6", "--temp", "0",
-                "--threads", "1", "--ignore-eos");
+                "--threads", "1");
         assertEquals(tokenizer.decode(generated, false), plain.out.strip());
         assertTrue(plain.err.contains("tok/s"), plain.err);
     }
