@@ -110,4 +110,57 @@ final class FloatTiles {
         out[o + 2 * stride] = s2;
         out[o + 3 * stride] = s3;
     }
+
+    /**
+     * Four rows (offsets {@code w0}, {@code w0+len}, ... of {@code w}) times three tokens: 12 accumulators; each
+     * activation vector, the operand that streams from L2, is loaded once for four rows.
+     * Results go to {@code out[o + t*stride + r]}.
+     */
+    static void tile4x3(float[] w, int w0, float[] x, int x0, int x1, int x2, int len, float[] out, int o, int stride) {
+        int w1 = w0 + len, w2 = w1 + len, w3 = w2 + len;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector y0 = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector y1 = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector y2 = FloatVector.fromArray(F, x, x2 + i);
+            FloatVector v = FloatVector.fromArray(F, w, w0 + i);
+            a00 = v.fma(y0, a00);
+            a01 = v.fma(y1, a01);
+            a02 = v.fma(y2, a02);
+            v = FloatVector.fromArray(F, w, w1 + i);
+            a10 = v.fma(y0, a10);
+            a11 = v.fma(y1, a11);
+            a12 = v.fma(y2, a12);
+            v = FloatVector.fromArray(F, w, w2 + i);
+            a20 = v.fma(y0, a20);
+            a21 = v.fma(y1, a21);
+            a22 = v.fma(y2, a22);
+            v = FloatVector.fromArray(F, w, w3 + i);
+            a30 = v.fma(y0, a30);
+            a31 = v.fma(y1, a31);
+            a32 = v.fma(y2, a32);
+        }
+        float[] s = {
+                a00.reduceLanes(VectorOperators.ADD), a01.reduceLanes(VectorOperators.ADD), a02.reduceLanes(VectorOperators.ADD),
+                a10.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD), a12.reduceLanes(VectorOperators.ADD),
+                a20.reduceLanes(VectorOperators.ADD), a21.reduceLanes(VectorOperators.ADD), a22.reduceLanes(VectorOperators.ADD),
+                a30.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD), a32.reduceLanes(VectorOperators.ADD)};
+        for (; i < len; i++) {
+            for (int r = 0; r < 4; r++) {
+                float v = w[w0 + r * len + i];
+                s[3 * r] += v * x[x0 + i];
+                s[3 * r + 1] += v * x[x1 + i];
+                s[3 * r + 2] += v * x[x2 + i];
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            out[o + r] = s[3 * r];
+            out[o + stride + r] = s[3 * r + 1];
+            out[o + 2 * stride + r] = s[3 * r + 2];
+        }
+    }
 }

@@ -25,18 +25,16 @@ final class HalfFloats {
     }
 
     /**
-     * IEEE half → float. The exponent+mantissa bits shifted into float position and scaled by 2^112 give the exact
-     * value of every normal and subnormal half (the rebias is a power-of-two multiply); infinities and NaNs
-     * (exponent all ones) get the float exponent all ones instead; the sign is put back last.
+     * IEEE half → float. The half is sign-extended to 32 bits and shifted left by 13: exponent and mantissa land in
+     * float position, the sign in bit 28 and its copies above; masking keeps the sign in bit 31 only. Scaling by
+     * 2^112 then rebiases the exponent, exactly, for every normal and subnormal half. Infinities and NaNs (exponent
+     * all ones) instead get the float exponent all ones.
      */
     static FloatVector f16(MemorySegment seg, long offset) {
-        IntVector h = widen(seg, offset);
-        IntVector magnitude = h.and(0x7FFF);
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-        IntVector bits = finite.blend(shifted.or(0x7F800000), special);
-        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        IntVector bits = widen(seg, offset).lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
+        FloatVector finite = bits.reinterpretAsFloats().mul(0x1p112f);
+        VectorMask<Integer> special = bits.and(0x0F800000).compare(VectorOperators.EQ, 0x0F800000);
+        return finite.blend(bits.or(0x7F800000).reinterpretAsFloats(), special.cast(FloatVector.SPECIES_256));
     }
 
     /** bfloat16 → float: the bf16 bits are the float's upper half. */

@@ -27,11 +27,14 @@ final class Int8Activations {
     final float[] scale;
     /** Σ q over each block: the K-quants' per-sub-block minimum multiplies the plain sum of the activations. */
     final int[] sum;
+    /** {@code scale · sum} per block: that plain sum in activation units. */
+    final float[] scaledSum;
 
     Int8Activations(int cols) {
         this.q = new short[cols];
         this.scale = new float[cols / BLOCK];
         this.sum = new int[cols / BLOCK];
+        this.scaledSum = new float[cols / BLOCK];
     }
 
     /**
@@ -53,6 +56,7 @@ final class Int8Activations {
             IntVector q2 = v2.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
             IntVector q3 = v3.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
             sum[b] = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+            scaledSum[b] = d * sum[b];
             int o = BLOCK * b;
             ((ShortVector) q0.castShape(S, 0)).intoArray(q, o);
             ((ShortVector) q1.castShape(S, 0)).intoArray(q, o + 8);

@@ -29,6 +29,7 @@ final class Q5_KMatrixKernel extends RowDecodingKernel {
 
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final ThreadLocal<Int8Activations> activations;
@@ -50,14 +51,14 @@ final class Q5_KMatrixKernel extends RowDecodingKernel {
     }
 
     // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call. Two products
-    // share a 16-bit lane (|q| ≤ 31, |x| ≤ 127: lane pair sums stay below 2^14), so lane pairs are summed in the upper half of 32-bit lanes.
+    // share a 16-bit lane (|q| ≤ 31, |x| ≤ 127: lane pair sums stay below 2^14), so lane pairs are summed in the
+    // upper half of 32-bit lanes.
     private float dotRow(int row, Int8Activations xa, float[] scales, int[] table) {
         short[] xq = xa.q;
         float[] xd = xa.scale;
-        int[] xs = xa.sum;
+        float[] xsd = xa.scaledSum;
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
-        float mins = 0f;
+        FloatVector acc = FloatVector.zero(F), mins = FloatVector.zero(F);
         for (int sb = 0; sb < cols / BLOCK; sb++) {
             long o = base + (long) BLOCK_BYTES * sb;
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)), dmin = Float.float16ToFloat(data.get(LE_SHORT, o + 2));
@@ -66,10 +67,9 @@ final class Q5_KMatrixKernel extends RowDecodingKernel {
             // Unpacked before the vector work: a call that C2 does not inline, made while many vectors are live,
             // would spill them all.
             KQuantScales.unpack(data, o + 4, table);
-            for (int j = 0; j < 8; j++) {
-                scales[j] = d * table[j] * xd[8 * sb + j];
-                mins += dmin * table[8 + j] * xd[8 * sb + j] * xs[8 * sb + j];
-            }
+            // The eight sub-block scales and mins as one vector each (one lane per sub-block).
+            ((FloatVector) IntVector.fromArray(I, table, 0).castShape(F, 0)).mul(FloatVector.fromArray(F, xd, 8 * sb)).mul(d).intoArray(scales, 0);
+            mins = ((FloatVector) IntVector.fromArray(I, table, 8).castShape(F, 0)).mul(FloatVector.fromArray(F, xsd, 8 * sb)).fma(FloatVector.broadcast(F, dmin), mins);
             for (int pair = 0; pair < 4; pair++) {
                 int s0 = 2 * pair, s1 = s0 + 1;
                 int x0 = 32 * (8 * sb + s0), x1 = x0 + 32;
@@ -77,9 +77,9 @@ final class Q5_KMatrixKernel extends RowDecodingKernel {
                 ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                 ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                 ShortVector a0 = a.and((short) 0x0F).or(h0.lanewise(VectorOperators.LSHR, s0).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector b0 = c.and((short) 0x0F).or(h1.lanewise(VectorOperators.LSHR, s0).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector b1 = c.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector b0 = c.and((short) 0x0F).or(h1.lanewise(VectorOperators.LSHR, s0).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector b1 = c.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
                 IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16))).reinterpretAsInts();
                 IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16))).reinterpretAsInts();
                 p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
@@ -88,7 +88,7 @@ final class Q5_KMatrixKernel extends RowDecodingKernel {
                 acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s1]), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

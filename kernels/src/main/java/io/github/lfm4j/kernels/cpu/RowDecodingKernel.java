@@ -12,6 +12,8 @@ import java.nio.ByteOrder;
  * The prefill {@link #matmul} is common to all types: it decodes {@value #ROW_TILE} rows at a time into a
  * per-thread scratch (only those rows, never the whole tensor), then multiplies them against a cache-sized block
  * of tokens with {@link FloatTiles}, so each block is decoded once per token block instead of once per token.
+ * Four rows × three tokens is the main tile (each activation vector, streamed from L2, serves four rows; measured
+ * 15-25% faster than two rows × four tokens); the edges use smaller tiles.
  */
 abstract class RowDecodingKernel implements MatrixKernel {
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -89,6 +91,17 @@ abstract class RowDecodingKernel implements MatrixKernel {
 
     /** The {@code rc} decoded rows in {@code w} (first one is row {@code r0}) times tokens {@code [t0, t1)}. */
     private void multiplyDecoded(float[] w, int rc, int r0, float[] x, int t0, int t1, float[] out) {
+        if (rc == 4) {
+            int t = t0;
+            for (; t + 3 <= t1; t += 3) {
+                int xo = t * cols;
+                FloatTiles.tile4x3(w, 0, x, xo, xo + cols, xo + 2 * cols, cols, out, t * rows + r0, rows);
+            }
+            for (; t < t1; t++) {
+                for (int r = 0; r < 4; r++) out[t * rows + r0 + r] = FloatTiles.dot(w, r * cols, x, t * cols, cols);
+            }
+            return;
+        }
         int r = 0;
         for (; r + 2 <= rc; r += 2) {
             int w0 = r * cols, w1 = w0 + cols;

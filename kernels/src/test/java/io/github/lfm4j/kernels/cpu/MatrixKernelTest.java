@@ -204,6 +204,31 @@ class MatrixKernelTest {
         }
     }
 
+    /**
+     * One kernel shared by pool threads (each with its own scratch) gives bit-identical results to one thread:
+     * rows are independent, so splitting them must not change a single output.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"F32", "Q8_0", "Q4_0", "Q6_K"})
+    void threadsSplittingRowsGetIdenticalResults(Kind kind) {
+        GGMLType type = kind.type();
+        Random rnd = new Random(seed * 17 + type.id);
+        int rows = 45, cols = 512, n = 7;
+        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(3)) {
+            MatrixKernel k = MatrixKernel.of(RandomWeights.tensor(type, rows, cols, RandomWeights.bytes(type, rows, cols, rnd), arena));
+            float[] x = randomActivations(n * cols, rnd);
+            float[] single = poisoned(n * rows), split = poisoned(n * rows);
+            k.matmul(x, n, single, 0, rows);
+            for (int rep = 0; rep < 20; rep++) {
+                pool.forRange(rows, 4, (s, e) -> k.matmul(x, n, split, s, e));
+                assertTrue(Arrays.equals(single, split), type + " matmul differs when split across threads, seed " + seed);
+                pool.forRange(rows, 1, (s, e) -> k.matvec(x, split, s, e));
+            }
+            k.matvec(x, single, 0, rows);
+            assertTrue(Arrays.equals(single, split), type + " matvec differs when split across threads, seed " + seed);
+        }
+    }
+
     @Test
     void badCallsGetOneLineErrors() {
         try (Arena arena = Arena.ofConfined()) {
