@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OpenAI-compatible HTTP server behind {@code lfm4j serve}: {@code POST /v1/chat/completions},
- * {@code POST /v1/completions}, {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics}.
+ * {@code POST /v1/completions}, {@code GET /v1/models} (and {@code /v1/models/{id}}), {@code GET /health},
+ * {@code GET /metrics}.
  *
  * <p>Built on the JDK's own {@code com.sun.net.httpserver}: it does HTTP/1.1 keep-alive and chunked responses
  * (all that server-sent events need), takes any {@link java.util.concurrent.Executor} (here one virtual thread per
@@ -99,7 +100,7 @@ public final class OpenAiServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         String endpoint = switch (path) {
             case CHAT, COMPLETIONS, MODELS, HEALTH, METRICS -> path;
-            default -> "other";
+            default -> path.startsWith(MODELS + "/") ? MODELS + "/{id}" : "other";
         };
         int status;
         try {
@@ -154,9 +155,23 @@ public final class OpenAiServer implements AutoCloseable {
                 Exchanges.sendText(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
                 yield 200;
             }
-            default -> throw ApiError.notFound("unknown endpoint " + method + " " + path + "; this server has POST "
-                    + CHAT + ", POST " + COMPLETIONS + ", GET " + MODELS + ", GET " + HEALTH + ", GET " + METRICS);
+            default -> {
+                if (!path.startsWith(MODELS + "/")) throw unknownEndpoint(method, path);
+                requireMethod(method, "GET", path);
+                String id = path.substring(MODELS.length() + 1);
+                if (!id.equals(modelId)) {
+                    throw ApiError.modelNotFound("the model '" + id + "' does not exist; this server has '" + modelId + "'");
+                }
+                Exchanges.sendJson(ex, 200, mapper, modelJson());
+                yield 200;
+            }
         };
+    }
+
+    private static ApiError unknownEndpoint(String method, String path) {
+        return ApiError.notFound("unknown endpoint " + method + " " + path + "; this server has POST "
+                + CHAT + ", POST " + COMPLETIONS + ", GET " + MODELS + ", GET " + MODELS + "/{id}, GET " + HEALTH
+                + ", GET " + METRICS);
     }
 
     private static void requireMethod(String method, String allowed, String path) {
@@ -180,13 +195,18 @@ public final class OpenAiServer implements AutoCloseable {
     private ObjectNode modelsJson() {
         ObjectNode root = mapper.createObjectNode();
         root.put("object", "list");
-        ObjectNode m = root.putArray("data").addObject();
+        root.putArray("data").add(modelJson());
+        return root;
+    }
+
+    private ObjectNode modelJson() {
+        ObjectNode m = mapper.createObjectNode();
         m.put("id", modelId);
         m.put("object", "model");
         m.put("created", STARTED_AT);
         m.put("owned_by", "lfm4j");
         m.putObject("meta").put("n_ctx", model.contextSize()).put("slots", slots.size());
-        return root;
+        return m;
     }
 
     private static final long STARTED_AT = System.currentTimeMillis() / 1000;

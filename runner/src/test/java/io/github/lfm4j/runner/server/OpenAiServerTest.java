@@ -355,6 +355,11 @@ class OpenAiServerTest {
         assertEquals("tiny", models.at("/data/0/id").asText());
         assertEquals("model", models.at("/data/0/object").asText());
         assertEquals("tiny", sdk.models().list().data().getFirst().id());
+        assertEquals("tiny", sdk.models().retrieve("tiny").id());
+        assertEquals("tiny", Http.json(http.get("/v1/models/tiny")).get("id").asText());
+        var missing = http.get("/v1/models/gpt-4");
+        assertEquals(404, missing.statusCode());
+        assertEquals("model_not_found", Http.json(missing).at("/error/code").asText());
 
         JsonNode health = Http.json(http.get("/health"));
         assertEquals("ok", health.get("status").asText());
