@@ -23,17 +23,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Built on the JDK's own {@code com.sun.net.httpserver}: it does HTTP/1.1 keep-alive and chunked responses
  * (all that server-sent events need), takes any {@link java.util.concurrent.Executor} (here one virtual thread per
- * request, so waiting in the queue or on a slow client costs no platform thread), and adds no dependency to the
- * runtime. What it lacks (HTTP/2, TLS termination done well) belongs in a reverse proxy in front anyway.
+ * request, so a request waiting in the queue costs no platform thread), and adds no dependency to the runtime.
+ * What it lacks (HTTP/2, TLS) belongs in a reverse proxy in front anyway.
  *
  * <p>Generations run on {@code parallel} platform threads of their own rather than on the request's virtual
  * thread: they are CPU-bound for seconds, and a virtual thread never yields its carrier while computing, so a few
  * of them would starve every other request (even {@code /health}) of carriers.
  *
- * <p>Each generation borrows a slot (a conversation state over the one shared model) from a {@link SlotPool}; when
- * all are busy, requests queue up to {@code --queue}, beyond which they get 503 with {@code Retry-After}. A
- * streaming client that disconnects is noticed on the next write and its generation is cancelled, freeing the
- * slot. The server never serves files and binds to loopback unless told otherwise.
+ * <p>Each generation holds one of {@code --parallel} slots from a {@link SlotPool} while it runs (the conversation
+ * state behind it, the KV cache, is the library's: {@link LanguageModel#chatCompletion} reuses the idle session
+ * sharing the longest prefix with the prompt). When all slots are busy, requests queue up to {@code --queue},
+ * beyond which they get 503 with {@code Retry-After}. A streaming client that disconnects is noticed on the next
+ * write and its generation is cancelled, freeing the slot. The server never serves files and binds to loopback
+ * unless told otherwise.
+ *
+ * <p>Known limits: a non-streaming client that disconnects is not noticed (nothing is written until the answer is
+ * done; {@code max_tokens} bounds the waste), nor is a streaming client that stops reading without closing the
+ * connection (its slot stays busy while the socket buffers are full).
  */
 public final class OpenAiServer implements AutoCloseable {
     static final String CHAT = "/v1/chat/completions", COMPLETIONS = "/v1/completions", MODELS = "/v1/models",
@@ -67,6 +73,8 @@ public final class OpenAiServer implements AutoCloseable {
         this.config = config;
         this.model = model;
         this.modelId = modelId;
+        // bind first: a taken port fails before any thread is started
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < config.parallel(); i++) ids.add(i);
         this.slots = new SlotPool<>(ids, config.queue());
@@ -81,7 +89,6 @@ public final class OpenAiServer implements AutoCloseable {
                 config.optionsHook());
         this.expectedAuthorization = config.apiKey() == null ? null
                 : ("Bearer " + config.apiKey()).getBytes(StandardCharsets.UTF_8);
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
         http.setExecutor(requestThreads);
         http.createContext("/", this::handle);
         http.start();
@@ -97,6 +104,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
+        long start = System.nanoTime();
         String path = ex.getRequestURI().getPath();
         String endpoint = switch (path) {
             case CHAT, COMPLETIONS, MODELS, HEALTH, METRICS -> path;
@@ -120,6 +128,10 @@ public final class OpenAiServer implements AutoCloseable {
             ex.close();
         }
         metrics.request(endpoint, status);
+        if (config.requestLog() != null) {
+            config.requestLog().accept(String.format("%s %s %d %.0f ms", ex.getRequestMethod(), path, status,
+                    (System.nanoTime() - start) / 1e6));
+        }
     }
 
     /** Answers one request; returns the status sent. */

@@ -367,12 +367,15 @@ class OpenAiServerTest {
         long before = server.metrics().requestCount(OpenAiServer.CHAT, 200);
         http.post("/v1/chat/completions", greetingJson(3).toString());
         http.post("/v1/nothing", "{}");
+        // requests are counted just after their response is complete, so give the counter a moment
+        Http.eventually(() -> server.metrics().requestCount("other", 404) > 0
+                && server.metrics().requestCount(OpenAiServer.CHAT, 200) >= before + 1, "requests counted");
         var m = http.get("/metrics");
         assertEquals(200, m.statusCode());
         assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String text = m.body();
-        assertTrue(text.contains("lfm4j_http_requests_total{endpoint=\"/v1/chat/completions\",status=\"200\"} "
-                + (before + 1)), text);
+        assertTrue(metricValue(text, "lfm4j_http_requests_total{endpoint=\"/v1/chat/completions\",status=\"200\"}")
+                >= before + 1, text);
         assertTrue(text.contains("lfm4j_http_requests_total{endpoint=\"other\",status=\"404\"}"), text);
         for (String name : List.of("lfm4j_generated_tokens_total", "lfm4j_prompt_tokens_total",
                 "lfm4j_decode_tokens_per_second", "lfm4j_queue_length 0", "lfm4j_slots_active", "lfm4j_slots_total 2")) {
@@ -380,6 +383,20 @@ class OpenAiServerTest {
         }
         long generated = metricValue(text, "lfm4j_generated_tokens_total");
         assertTrue(generated > 0, "tokens were generated: " + generated);
+    }
+
+    @Test
+    void everyAnsweredRequestIsLoggedInOneLine() throws IOException {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (OpenAiServer logged = OpenAiServer.start(model, "tiny",
+                ServerConfig.defaults().withPort(0).withRequestLog(log::add))) {
+            Http h = new Http(logged.port());
+            h.post(OpenAiServer.CHAT, greetingJson(2).toString());
+            h.get("/missing");
+            Http.eventually(() -> log.size() == 2, "two log lines: " + log); // written after the response
+        }
+        assertTrue(log.get(0).matches("POST /v1/chat/completions 200 \\d+ ms"), log.get(0));
+        assertTrue(log.get(1).matches("GET /missing 404 \\d+ ms"), log.get(1));
     }
 
     static long metricValue(String text, String name) {

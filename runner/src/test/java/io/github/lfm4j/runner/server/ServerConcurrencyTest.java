@@ -80,7 +80,8 @@ class ServerConcurrencyTest {
                 JsonNode err = Http.json(refused).get("error");
                 assertEquals("server_overloaded", err.get("type").asText());
                 assertTrue(err.get("message").asText().contains("queued"), err.toString());
-                assertTrue(s.metrics().render().contains("lfm4j_requests_rejected_total 1"));
+                Http.eventually(() -> s.metrics().render().contains("lfm4j_requests_rejected_total 1"),
+                        "the refusal counted"); // counted just after the response is sent
 
                 running.close(); // the client hangs up: the running generation stops and the queued one gets the slot
                 HttpResponse<String> r = queued.get(20, TimeUnit.SECONDS);
