@@ -100,6 +100,16 @@ class OpenAiServerTest {
     }
 
     @Test
+    void aDeveloperMessageIsTheSystemPrompt() {
+        ChatCompletion c = sdk.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny")
+                .addDeveloperMessage("You are terse.").addUserMessage("Hello there").temperature(0.0)
+                .maxCompletionTokens(24).build());
+        GenerationResult expected = model.chatCompletion(GREETING, List.of(), GenerationOptions.greedy().withMaxTokens(24));
+        assertEquals(model.chatPromptTokens(GREETING, List.of()).length, c.usage().orElseThrow().promptTokens());
+        assertEquals(expected.content(), c.choices().getFirst().message().content().orElse(""));
+    }
+
+    @Test
     void sdkStreamingDeliversTheSameAnswerInChunks() {
         GenerationResult expected = model.chatCompletion(GREETING, List.of(), GenerationOptions.greedy().withMaxTokens(24));
         StringBuilder content = new StringBuilder(), reasoning = new StringBuilder();
