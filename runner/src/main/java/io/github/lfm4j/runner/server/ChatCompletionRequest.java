@@ -12,16 +12,19 @@ import java.util.List;
  * A {@code POST /v1/chat/completions} body, validated.
  *
  * <p>Role {@code "developer"} is read as {@code "system"}. {@code tool_choice}: {@code "auto"} (default) renders the tools and lets the model decide; {@code "none"} does
- * not render them at all, so the model cannot call any; {@code "required"} renders them but does not constrain
- * decoding: if the model answers without a call, the response says so honestly ({@code finish_reason: "stop"}, no
- * {@code tool_calls}). A named function ({@code {"type": "function", "function": {"name": ...}}}) renders only that
- * tool, with the same honesty.
+ * not render them at all, so the model cannot call any; {@code "required"} renders them and, once the model has
+ * finished thinking, forces its answer to open with {@code <|tool_call_start|>} ({@link ToolCallForcing}); the
+ * call itself is the model's, and one that does not parse is reported honestly ({@code finish_reason: "stop"},
+ * no {@code tool_calls}). A named function ({@code {"type": "function", "function": {"name": ...}}}) renders only
+ * that tool and is forced the same way.
  *
  * @param messages the conversation
  * @param tools    the tools to render into the prompt (after {@code tool_choice} is applied)
+ * @param toolCallRequired {@code tool_choice} is "required" or names a function: the answer must open a call
  * @param settings sampling, limits and streaming
  */
-record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> tools, GenerationSettings settings) {
+record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> tools, boolean toolCallRequired,
+                             GenerationSettings settings) {
 
     static ChatCompletionRequest parse(ObjectNode body) {
         JsonNode messagesNode = body.get("messages");
@@ -42,9 +45,11 @@ record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> to
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(Exchanges.firstLine(e.getMessage()), "tools");
         }
-        tools = applyToolChoice(body.get("tool_choice"), tools);
+        JsonNode choice = body.get("tool_choice");
+        tools = applyToolChoice(choice, tools);
+        boolean required = choice != null && (choice.isObject() || "required".equals(choice.asText()));
         GenerationSettings settings = GenerationSettings.parse(body, true);
-        return new ChatCompletionRequest(messages, tools, settings);
+        return new ChatCompletionRequest(messages, tools, required, settings);
     }
 
     /**

@@ -346,6 +346,30 @@ class OpenAiServerTest {
     }
 
     @Test
+    void toolChoiceRequiredMakesTheAnswerOpenACall() throws IOException {
+        // the scripted model thinks, then writes the call's body but "forgets" <|tool_call_start|>
+        String forgetful = "<think>Weather, so the tool.</think>[get_weather(city=\"Paris\")]<|tool_call_end|>";
+        try (OpenAiServer scripted = OpenAiServer.start(model, "tiny", ServerConfig.defaults().withPort(0)
+                .withOptionsHook(o -> o.withSelector(TestModel.script(model, forgetful))))) {
+            Http h = new Http(scripted.port());
+            String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}]";
+            String base = "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]" + tools;
+
+            JsonNode auto = Http.json(h.post(OpenAiServer.CHAT, base + "}"));
+            assertEquals("stop", auto.at("/choices/0/finish_reason").asText(), auto.toString());
+            assertTrue(auto.at("/choices/0/message/tool_calls").isMissingNode(), auto.toString());
+
+            for (String choice : List.of("\"required\"", "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}")) {
+                JsonNode forced = Http.json(h.post(OpenAiServer.CHAT, base + ",\"tool_choice\":" + choice + "}"));
+                assertEquals("tool_calls", forced.at("/choices/0/finish_reason").asText(), forced.toString());
+                assertEquals("get_weather", forced.at("/choices/0/message/tool_calls/0/function/name").asText());
+                assertEquals("{\"city\":\"Paris\"}", forced.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+                assertEquals("Weather, so the tool.", forced.at("/choices/0/message/reasoning_content").asText());
+            }
+        }
+    }
+
+    @Test
     void toolChoiceNoneLeavesTheToolsOutOfThePrompt() {
         ObjectNode body = greetingJson(1);
         body.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "get_weather");
