@@ -18,7 +18,7 @@ import io.github.lfm4j.runner.api.TokenSelector;
 final class ToolCallForcing implements TokenSelector {
     private final TokenSelector inner;
     private final int callStart, thinkOpen, thinkClose, turnStart;
-    private int promptLength = -1;
+    private int promptLength = -1, scanned;
     private boolean inThinking, done;
 
     private ToolCallForcing(TokenSelector inner, Tokenizer tok) {
@@ -42,13 +42,17 @@ final class ToolCallForcing implements TokenSelector {
     @Override
     public int select(float[] logits, int[] history, int n) {
         if (promptLength < 0) {
-            promptLength = n;
+            promptLength = scanned = n;
             inThinking = promptLeavesThinkingOpen(history, n);
         }
+        // look at everything added since the last call: the thinking budget inserts "\n</think>\n\n", not just the tag
+        boolean closed = false;
+        for (; scanned < n; scanned++) closed |= history[scanned] == thinkClose;
         if (done) return inner.select(logits, history, n);
-        if (n > promptLength && history[n - 1] == thinkClose) inThinking = false;
-        else if (inThinking) return inner.select(logits, history, n);
-        else if (n == promptLength) {
+        if (inThinking) {
+            if (!closed) return inner.select(logits, history, n);
+            inThinking = false;
+        } else if (n == promptLength) {
             int first = inner.select(logits, history, n);
             if (first == thinkOpen && thinkOpen >= 0) {
                 inThinking = true;

@@ -74,4 +74,15 @@ class ServerThinkingControlsTest {
         assertEquals(100, unguarded.at("/usage/completion_tokens").asInt());
         assertTrue(unguarded.path("intervention").isMissingNode(), unguarded.toString());
     }
+
+    @Test
+    void aRequiredToolCallFollowsAThinkingBudgetCut() throws IOException {
+        Supplier<TokenSelector> script = () -> TestModel.loopUntil(model, "<think>", " hmm", close,
+                "[get_weather(city=\"Paris\")]<|tool_call_end|>");
+        JsonNode j = ask(script, ",\"thinking_budget\":4,\"loop_guard\":false,\"max_tokens\":100,\"tool_choice\":\"required\","
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}]");
+        assertEquals(4, j.at("/usage/completion_tokens_details/reasoning_tokens").asInt(), j.toString());
+        assertEquals("tool_calls", j.at("/choices/0/finish_reason").asText(), j.toString());
+        assertEquals("get_weather", j.at("/choices/0/message/tool_calls/0/function/name").asText());
+    }
 }

@@ -63,6 +63,21 @@ class ToolCallForcingTest {
     }
 
     @Test
+    void aCloseTagInsertedWithNewlinesCounts() {
+        // the thinking budget inserts "\n</think>\n\n" into the history between two calls of the selector
+        int[] inserted = tok.encode("\n</think>\n\n", false, true);
+        int[] prompt = {imStart, hello, think};
+        TokenSelector model = (logits, history, n) -> hello;
+        TokenSelector forcing = ToolCallForcing.apply(GenerationOptions.greedy().withSelector(model), tok).selector();
+        int[] history = Arrays.copyOf(prompt, 32);
+        int n = prompt.length;
+        assertEquals(hello, forcing.select(new float[0], history, n));
+        history[n++] = hello;
+        for (int t : inserted) history[n++] = t;
+        assertEquals(callStart, forcing.select(new float[0], history, n));
+    }
+
+    @Test
     void onlyTheFirstAnswerTokenIsForced() {
         // the scripted model is not asked for the forced position, so its next token follows the call opener
         assertEquals(List.of(think, unthink, callStart, hello, world),
