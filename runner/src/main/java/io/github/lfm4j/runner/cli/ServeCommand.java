@@ -10,10 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -70,9 +73,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Model name in /v1/models and responses (default: the file name).")
     String alias;
 
+    @Option(names = {"-q", "--quiet"}, description = "Do not log a line per request on stderr.")
+    boolean quiet;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, maxBody, null);
+        PrintWriter err = spec.commandLine().getErr();
+        ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, maxBody, null,
+                quiet ? null : line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line));
         if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
         if (context < 0) throw new IllegalArgumentException("-c must be >= 0, got " + context);
         ModelOptions options = new ModelOptions(Device.parse(device), threads, context);
@@ -92,10 +100,10 @@ public final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "lfm4j-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            spec.commandLine().getErr().printf("lfm4j: serving %s on http://%s:%d/v1 (context %d, %d slot%s, queue %d%s)%n",
+            err.printf("lfm4j: serving %s on http://%s:%d/v1 (context %d, %d slot%s, queue %d%s)%n",
                     modelId, host.contains(":") ? "[" + host + "]" : host, server.port(), m.contextSize(), parallel,
                     parallel == 1 ? "" : "s", queue, apiKey != null ? ", API key required" : "");
-            spec.commandLine().getErr().flush();
+            err.flush();
             try {
                 stopped.await();
             } finally {

@@ -43,6 +43,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, "not_found_error", message, null, "not_found", 0);
     }
 
+    public static ApiError modelNotFound(String message) {
+        return new ApiError(404, "invalid_request_error", message, "model", "model_not_found", 0);
+    }
+
     public static ApiError methodNotAllowed(String message) {
         return new ApiError(405, "invalid_request_error", message, null, "method_not_allowed", 0);
     }

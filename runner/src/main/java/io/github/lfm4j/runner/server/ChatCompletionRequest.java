@@ -11,17 +11,20 @@ import java.util.List;
 /**
  * A {@code POST /v1/chat/completions} body, validated.
  *
- * <p>{@code tool_choice}: {@code "auto"} (default) renders the tools and lets the model decide; {@code "none"} does
- * not render them at all, so the model cannot call any; {@code "required"} renders them but does not constrain
- * decoding: if the model answers without a call, the response says so honestly ({@code finish_reason: "stop"}, no
- * {@code tool_calls}). A named function ({@code {"type": "function", "function": {"name": ...}}}) renders only that
- * tool, with the same honesty.
+ * <p>Role {@code "developer"} is read as {@code "system"}. {@code tool_choice}: {@code "auto"} (default) renders the tools and lets the model decide; {@code "none"} does
+ * not render them at all, so the model cannot call any; {@code "required"} renders them and, once the model has
+ * finished thinking, forces its answer to open with {@code <|tool_call_start|>} ({@link ToolCallForcing}); the
+ * call itself is the model's, and one that does not parse is reported honestly ({@code finish_reason: "stop"},
+ * no {@code tool_calls}). A named function ({@code {"type": "function", "function": {"name": ...}}}) renders only
+ * that tool and is forced the same way.
  *
  * @param messages the conversation
  * @param tools    the tools to render into the prompt (after {@code tool_choice} is applied)
+ * @param toolCallRequired {@code tool_choice} is "required" or names a function: the answer must open a call
  * @param settings sampling, limits and streaming
  */
-record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> tools, GenerationSettings settings) {
+record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> tools, boolean toolCallRequired,
+                             GenerationSettings settings) {
 
     static ChatCompletionRequest parse(ObjectNode body) {
         JsonNode messagesNode = body.get("messages");
@@ -32,7 +35,7 @@ record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> to
         if (messagesNode.isEmpty()) throw ApiError.invalid("'messages' must hold at least one message", "messages");
         List<ChatMessage> messages;
         try {
-            messages = OpenAiMessages.parseMessages(messagesNode);
+            messages = OpenAiMessages.parseMessages(developerAsSystem(messagesNode));
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(Exchanges.firstLine(e.getMessage()), "messages");
         }
@@ -42,9 +45,26 @@ record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> to
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(Exchanges.firstLine(e.getMessage()), "tools");
         }
-        tools = applyToolChoice(body.get("tool_choice"), tools);
+        JsonNode choice = body.get("tool_choice");
+        tools = applyToolChoice(choice, tools);
+        boolean required = choice != null && (choice.isObject() || "required".equals(choice.asText()));
         GenerationSettings settings = GenerationSettings.parse(body, true);
-        return new ChatCompletionRequest(messages, tools, settings);
+        return new ChatCompletionRequest(messages, tools, required, settings);
+    }
+
+    /**
+     * OpenAI's newer clients send the system prompt with role {@code "developer"} (its name for the same thing on
+     * reasoning models); the chat template knows only {@code "system"}.
+     */
+    private static JsonNode developerAsSystem(JsonNode messages) {
+        boolean any = false;
+        for (JsonNode m : messages) any |= "developer".equals(m.path("role").asText(null));
+        if (!any) return messages;
+        JsonNode copy = messages.deepCopy();
+        for (JsonNode m : copy) {
+            if (m instanceof ObjectNode o && "developer".equals(o.path("role").asText(null))) o.put("role", "system");
+        }
+        return copy;
     }
 
     private static List<ToolDefinition> applyToolChoice(JsonNode choice, List<ToolDefinition> tools) {

@@ -59,7 +59,8 @@ final class GenerationEndpoints {
     int chat(HttpExchange ex, byte[] body) throws IOException {
         ChatCompletionRequest req = ChatCompletionRequest.parse(Exchanges.parseObject(mapper, body));
         GenerationSettings s = req.settings();
-        Run run = (options, listener) -> model.chatCompletion(req.messages(), req.tools(), options, listener);
+        Run run = (options, listener) -> model.chatCompletion(req.messages(), req.tools(),
+                req.toolCallRequired() ? ToolCallForcing.apply(options, model.tokenizer()) : options, listener);
         ResponseJson json = new ResponseJson(mapper, "chatcmpl-", s.stream() ? "chat.completion.chunk" : "chat.completion", modelId);
         if (!s.stream()) {
             GenerationResult r = generate(run, s, event -> true);

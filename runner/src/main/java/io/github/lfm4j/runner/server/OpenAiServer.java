@@ -18,21 +18,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OpenAI-compatible HTTP server behind {@code lfm4j serve}: {@code POST /v1/chat/completions},
- * {@code POST /v1/completions}, {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics}.
+ * {@code POST /v1/completions}, {@code GET /v1/models} (and {@code /v1/models/{id}}), {@code GET /health},
+ * {@code GET /metrics}.
  *
  * <p>Built on the JDK's own {@code com.sun.net.httpserver}: it does HTTP/1.1 keep-alive and chunked responses
  * (all that server-sent events need), takes any {@link java.util.concurrent.Executor} (here one virtual thread per
- * request, so waiting in the queue or on a slow client costs no platform thread), and adds no dependency to the
- * runtime. What it lacks (HTTP/2, TLS termination done well) belongs in a reverse proxy in front anyway.
+ * request, so a request waiting in the queue costs no platform thread), and adds no dependency to the runtime.
+ * What it lacks (HTTP/2, TLS) belongs in a reverse proxy in front anyway.
  *
  * <p>Generations run on {@code parallel} platform threads of their own rather than on the request's virtual
  * thread: they are CPU-bound for seconds, and a virtual thread never yields its carrier while computing, so a few
  * of them would starve every other request (even {@code /health}) of carriers.
  *
- * <p>Each generation borrows a slot (a conversation state over the one shared model) from a {@link SlotPool}; when
- * all are busy, requests queue up to {@code --queue}, beyond which they get 503 with {@code Retry-After}. A
- * streaming client that disconnects is noticed on the next write and its generation is cancelled, freeing the
- * slot. The server never serves files and binds to loopback unless told otherwise.
+ * <p>Each generation holds one of {@code --parallel} slots from a {@link SlotPool} while it runs (the conversation
+ * state behind it, the KV cache, is the library's: {@link LanguageModel#chatCompletion} reuses the idle session
+ * sharing the longest prefix with the prompt). When all slots are busy, requests queue up to {@code --queue},
+ * beyond which they get 503 with {@code Retry-After}. A streaming client that disconnects is noticed on the next
+ * write and its generation is cancelled, freeing the slot. The server never serves files and binds to loopback
+ * unless told otherwise.
+ *
+ * <p>Known limits: a non-streaming client that disconnects is not noticed (nothing is written until the answer is
+ * done; {@code max_tokens} bounds the waste), nor is a streaming client that stops reading without closing the
+ * connection (its slot stays busy while the socket buffers are full).
  */
 public final class OpenAiServer implements AutoCloseable {
     static final String CHAT = "/v1/chat/completions", COMPLETIONS = "/v1/completions", MODELS = "/v1/models",
@@ -66,6 +73,8 @@ public final class OpenAiServer implements AutoCloseable {
         this.config = config;
         this.model = model;
         this.modelId = modelId;
+        // bind first: a taken port fails before any thread is started
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < config.parallel(); i++) ids.add(i);
         this.slots = new SlotPool<>(ids, config.queue());
@@ -80,7 +89,6 @@ public final class OpenAiServer implements AutoCloseable {
                 config.optionsHook());
         this.expectedAuthorization = config.apiKey() == null ? null
                 : ("Bearer " + config.apiKey()).getBytes(StandardCharsets.UTF_8);
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
         http.setExecutor(requestThreads);
         http.createContext("/", this::handle);
         http.start();
@@ -96,10 +104,11 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
+        long start = System.nanoTime();
         String path = ex.getRequestURI().getPath();
         String endpoint = switch (path) {
             case CHAT, COMPLETIONS, MODELS, HEALTH, METRICS -> path;
-            default -> "other";
+            default -> path.startsWith(MODELS + "/") ? MODELS + "/{id}" : "other";
         };
         int status;
         try {
@@ -119,6 +128,10 @@ public final class OpenAiServer implements AutoCloseable {
             ex.close();
         }
         metrics.request(endpoint, status);
+        if (config.requestLog() != null) {
+            config.requestLog().accept(String.format("%s %s %d %.0f ms", ex.getRequestMethod(), path, status,
+                    (System.nanoTime() - start) / 1e6));
+        }
     }
 
     /** Answers one request; returns the status sent. */
@@ -154,9 +167,23 @@ public final class OpenAiServer implements AutoCloseable {
                 Exchanges.sendText(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
                 yield 200;
             }
-            default -> throw ApiError.notFound("unknown endpoint " + method + " " + path + "; this server has POST "
-                    + CHAT + ", POST " + COMPLETIONS + ", GET " + MODELS + ", GET " + HEALTH + ", GET " + METRICS);
+            default -> {
+                if (!path.startsWith(MODELS + "/")) throw unknownEndpoint(method, path);
+                requireMethod(method, "GET", path);
+                String id = path.substring(MODELS.length() + 1);
+                if (!id.equals(modelId)) {
+                    throw ApiError.modelNotFound("the model '" + id + "' does not exist; this server has '" + modelId + "'");
+                }
+                Exchanges.sendJson(ex, 200, mapper, modelJson());
+                yield 200;
+            }
         };
+    }
+
+    private static ApiError unknownEndpoint(String method, String path) {
+        return ApiError.notFound("unknown endpoint " + method + " " + path + "; this server has POST "
+                + CHAT + ", POST " + COMPLETIONS + ", GET " + MODELS + ", GET " + MODELS + "/{id}, GET " + HEALTH
+                + ", GET " + METRICS);
     }
 
     private static void requireMethod(String method, String allowed, String path) {
@@ -180,13 +207,18 @@ public final class OpenAiServer implements AutoCloseable {
     private ObjectNode modelsJson() {
         ObjectNode root = mapper.createObjectNode();
         root.put("object", "list");
-        ObjectNode m = root.putArray("data").addObject();
+        root.putArray("data").add(modelJson());
+        return root;
+    }
+
+    private ObjectNode modelJson() {
+        ObjectNode m = mapper.createObjectNode();
         m.put("id", modelId);
         m.put("object", "model");
         m.put("created", STARTED_AT);
         m.put("owned_by", "lfm4j");
         m.putObject("meta").put("n_ctx", model.contextSize()).put("slots", slots.size());
-        return root;
+        return m;
     }
 
     private static final long STARTED_AT = System.currentTimeMillis() / 1000;

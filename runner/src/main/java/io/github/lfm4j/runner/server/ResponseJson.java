@@ -64,7 +64,13 @@ final class ResponseJson {
         choice.put("finish_reason", r.finishReason().openAiName());
         root.set("usage", usage(r.usage()));
         root.set("timings", timings(r.usage()));
+        intervention(root, r);
         return root;
+    }
+
+    /** What the thinking supervisor did (budget reached, loop cut), when it did something. */
+    private static void intervention(ObjectNode root, GenerationResult r) {
+        if (r.intervention() != null && !r.intervention().isEmpty()) root.put("intervention", r.intervention());
     }
 
     ObjectNode chatChunkRole() {
@@ -99,6 +105,7 @@ final class ResponseJson {
         ObjectNode choice = (ObjectNode) root.get("choices").get(0);
         choice.put("finish_reason", r.finishReason().openAiName());
         root.set("timings", timings(r.usage()));
+        intervention(root, r);
         return root;
     }
 

@@ -2,6 +2,7 @@ package io.github.lfm4j.runner.server;
 
 import io.github.lfm4j.runner.api.GenerationOptions;
 
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,9 +16,11 @@ import java.util.function.UnaryOperator;
  * @param maxBodyBytes   largest request body accepted (413 beyond)
  * @param optionsHook    applied to every request's generation options before generating; the identity in
  *                       production, a scripted {@link io.github.lfm4j.runner.api.TokenSelector} in tests
+ * @param requestLog     receives one line per answered request ({@code POST /v1/chat/completions 200 812 ms}),
+ *                       or null for none
  */
 public record ServerConfig(String host, int port, int parallel, int queue, String apiKey, long maxBodyBytes,
-                           UnaryOperator<GenerationOptions> optionsHook) {
+                           UnaryOperator<GenerationOptions> optionsHook, Consumer<String> requestLog) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE = 64;
@@ -35,34 +38,38 @@ public record ServerConfig(String host, int port, int parallel, int queue, Strin
 
     /** Loopback, port 8080, one slot, 64 queued, no key, 8 MiB bodies. */
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, 1, DEFAULT_QUEUE, null, DEFAULT_MAX_BODY, null);
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, 1, DEFAULT_QUEUE, null, DEFAULT_MAX_BODY, null, null);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, parallel, queue, apiKey, maxBodyBytes, optionsHook);
+        return new ServerConfig(h, port, parallel, queue, apiKey, maxBodyBytes, optionsHook, requestLog);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, parallel, queue, apiKey, maxBodyBytes, optionsHook);
+        return new ServerConfig(host, p, parallel, queue, apiKey, maxBodyBytes, optionsHook, requestLog);
     }
 
     public ServerConfig withParallel(int n) {
-        return new ServerConfig(host, port, n, queue, apiKey, maxBodyBytes, optionsHook);
+        return new ServerConfig(host, port, n, queue, apiKey, maxBodyBytes, optionsHook, requestLog);
     }
 
     public ServerConfig withQueue(int n) {
-        return new ServerConfig(host, port, parallel, n, apiKey, maxBodyBytes, optionsHook);
+        return new ServerConfig(host, port, parallel, n, apiKey, maxBodyBytes, optionsHook, requestLog);
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, parallel, queue, key, maxBodyBytes, optionsHook);
+        return new ServerConfig(host, port, parallel, queue, key, maxBodyBytes, optionsHook, requestLog);
     }
 
     public ServerConfig withMaxBodyBytes(long n) {
-        return new ServerConfig(host, port, parallel, queue, apiKey, n, optionsHook);
+        return new ServerConfig(host, port, parallel, queue, apiKey, n, optionsHook, requestLog);
+    }
+
+    public ServerConfig withRequestLog(Consumer<String> log) {
+        return new ServerConfig(host, port, parallel, queue, apiKey, maxBodyBytes, optionsHook, log);
     }
 
     public ServerConfig withOptionsHook(UnaryOperator<GenerationOptions> hook) {
-        return new ServerConfig(host, port, parallel, queue, apiKey, maxBodyBytes, hook);
+        return new ServerConfig(host, port, parallel, queue, apiKey, maxBodyBytes, hook, requestLog);
     }
 }

@@ -81,6 +81,20 @@ final class Http {
         return out;
     }
 
+    /** Waits (at most 10 s) until {@code condition} holds. */
+    static void eventually(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** Polls {@code /health} until {@code field} has {@code value}; fails after 10 s. */
     void awaitHealth(String field, int value) {
         long deadline = System.nanoTime() + 10_000_000_000L;

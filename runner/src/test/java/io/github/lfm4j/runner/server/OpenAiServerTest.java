@@ -100,6 +100,16 @@ class OpenAiServerTest {
     }
 
     @Test
+    void aDeveloperMessageIsTheSystemPrompt() {
+        ChatCompletion c = sdk.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny")
+                .addDeveloperMessage("You are terse.").addUserMessage("Hello there").temperature(0.0)
+                .maxCompletionTokens(24).build());
+        GenerationResult expected = model.chatCompletion(GREETING, List.of(), GenerationOptions.greedy().withMaxTokens(24));
+        assertEquals(model.chatPromptTokens(GREETING, List.of()).length, c.usage().orElseThrow().promptTokens());
+        assertEquals(expected.content(), c.choices().getFirst().message().content().orElse(""));
+    }
+
+    @Test
     void sdkStreamingDeliversTheSameAnswerInChunks() {
         GenerationResult expected = model.chatCompletion(GREETING, List.of(), GenerationOptions.greedy().withMaxTokens(24));
         StringBuilder content = new StringBuilder(), reasoning = new StringBuilder();
@@ -336,6 +346,30 @@ class OpenAiServerTest {
     }
 
     @Test
+    void toolChoiceRequiredMakesTheAnswerOpenACall() throws IOException {
+        // the scripted model thinks, then writes the call's body but "forgets" <|tool_call_start|>
+        String forgetful = "<think>Weather, so the tool.</think>[get_weather(city=\"Paris\")]<|tool_call_end|>";
+        try (OpenAiServer scripted = OpenAiServer.start(model, "tiny", ServerConfig.defaults().withPort(0)
+                .withOptionsHook(o -> o.withSelector(TestModel.script(model, forgetful))))) {
+            Http h = new Http(scripted.port());
+            String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}]";
+            String base = "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]" + tools;
+
+            JsonNode auto = Http.json(h.post(OpenAiServer.CHAT, base + "}"));
+            assertEquals("stop", auto.at("/choices/0/finish_reason").asText(), auto.toString());
+            assertTrue(auto.at("/choices/0/message/tool_calls").isMissingNode(), auto.toString());
+
+            for (String choice : List.of("\"required\"", "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}")) {
+                JsonNode forced = Http.json(h.post(OpenAiServer.CHAT, base + ",\"tool_choice\":" + choice + "}"));
+                assertEquals("tool_calls", forced.at("/choices/0/finish_reason").asText(), forced.toString());
+                assertEquals("get_weather", forced.at("/choices/0/message/tool_calls/0/function/name").asText());
+                assertEquals("{\"city\":\"Paris\"}", forced.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+                assertEquals("Weather, so the tool.", forced.at("/choices/0/message/reasoning_content").asText());
+            }
+        }
+    }
+
+    @Test
     void toolChoiceNoneLeavesTheToolsOutOfThePrompt() {
         ObjectNode body = greetingJson(1);
         body.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "get_weather");
@@ -355,6 +389,11 @@ class OpenAiServerTest {
         assertEquals("tiny", models.at("/data/0/id").asText());
         assertEquals("model", models.at("/data/0/object").asText());
         assertEquals("tiny", sdk.models().list().data().getFirst().id());
+        assertEquals("tiny", sdk.models().retrieve("tiny").id());
+        assertEquals("tiny", Http.json(http.get("/v1/models/tiny")).get("id").asText());
+        var missing = http.get("/v1/models/gpt-4");
+        assertEquals(404, missing.statusCode());
+        assertEquals("model_not_found", Http.json(missing).at("/error/code").asText());
 
         JsonNode health = Http.json(http.get("/health"));
         assertEquals("ok", health.get("status").asText());
@@ -362,12 +401,15 @@ class OpenAiServerTest {
         long before = server.metrics().requestCount(OpenAiServer.CHAT, 200);
         http.post("/v1/chat/completions", greetingJson(3).toString());
         http.post("/v1/nothing", "{}");
+        // requests are counted just after their response is complete, so give the counter a moment
+        Http.eventually(() -> server.metrics().requestCount("other", 404) > 0
+                && server.metrics().requestCount(OpenAiServer.CHAT, 200) >= before + 1, "requests counted");
         var m = http.get("/metrics");
         assertEquals(200, m.statusCode());
         assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String text = m.body();
-        assertTrue(text.contains("lfm4j_http_requests_total{endpoint=\"/v1/chat/completions\",status=\"200\"} "
-                + (before + 1)), text);
+        assertTrue(metricValue(text, "lfm4j_http_requests_total{endpoint=\"/v1/chat/completions\",status=\"200\"}")
+                >= before + 1, text);
         assertTrue(text.contains("lfm4j_http_requests_total{endpoint=\"other\",status=\"404\"}"), text);
         for (String name : List.of("lfm4j_generated_tokens_total", "lfm4j_prompt_tokens_total",
                 "lfm4j_decode_tokens_per_second", "lfm4j_queue_length 0", "lfm4j_slots_active", "lfm4j_slots_total 2")) {
@@ -375,6 +417,21 @@ class OpenAiServerTest {
         }
         long generated = metricValue(text, "lfm4j_generated_tokens_total");
         assertTrue(generated > 0, "tokens were generated: " + generated);
+    }
+
+    @Test
+    void everyAnsweredRequestIsLoggedInOneLine() throws IOException {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (OpenAiServer logged = OpenAiServer.start(model, "tiny",
+                ServerConfig.defaults().withPort(0).withRequestLog(log::add))) {
+            Http h = new Http(logged.port());
+            h.post(OpenAiServer.CHAT, greetingJson(2).toString());
+            h.get("/missing");
+            Http.eventually(() -> log.size() == 2, "two log lines: " + log); // written after the response
+        }
+        // each line is written once its response is out, so the two may land in either order
+        assertTrue(log.stream().anyMatch(l -> l.matches("POST /v1/chat/completions 200 \\d+ ms")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.matches("GET /missing 404 \\d+ ms")), log.toString());
     }
 
     static long metricValue(String text, String name) {

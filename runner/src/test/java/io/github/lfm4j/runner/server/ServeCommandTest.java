@@ -13,38 +13,35 @@ import java.net.ServerSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * {@code lfm4j serve}: bad options and unusable addresses end with one line {@code lfm4j: ...} and exit 1 (exit 2
- * for a command line that does not parse).
- */
+/** {@code lfm4j serve}: bad options and unusable addresses end with one line {@code lfm4j: ...} and exit 1 (2 for a command line that does not parse). */
 @Timeout(30)
 class ServeCommandTest {
     static final String MODEL = TestModel.FILE.toString();
 
     /** Runs the CLI and returns its single error line (failing if it is not exactly one line with exit 1). */
     static String errorLine(String... args) {
-        return errorLine(1, args);
+        return errorLine(false, args);
     }
 
-    static String usageErrorLine(String... args) {
-        return errorLine(Lfm4jCli.USAGE_ERROR, args);
-    }
-
-    static String errorLine(int expectedExit, String... args) {
+    /**
+     * @param parseError the command line itself does not parse: exit code {@link Lfm4jCli#USAGE_ERROR}
+     */
+    static String errorLine(boolean parseError, String... args) {
         var cl = Lfm4jCli.create();
         StringWriter out = new StringWriter(), err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
         String e = err.toString().strip();
-        assertEquals(expectedExit, exit, "exit code; stderr: " + e);
+        if (parseError) assertEquals(Lfm4jCli.USAGE_ERROR, exit, "exit code; stderr: " + e);
+        else assertEquals(1, exit, "exit code; stderr: " + e);
         assertTrue(e.startsWith("lfm4j: ") && !e.contains("\n"), "one line 'lfm4j: ...', got:\n" + e);
         return e;
     }
 
     @Test
     void badOptions() {
-        assertTrue(usageErrorLine("serve").contains("--model"));
+        assertTrue(errorLine(true, "serve").contains("--model"));
         assertTrue(errorLine("serve", "-m", "no-such.gguf").contains("model file not found: no-such.gguf"));
         assertTrue(errorLine("serve", "-m", MODEL, "--port", "70000").contains("--port must be in [0, 65535]"));
         assertTrue(errorLine("serve", "-m", MODEL, "--parallel", "0").contains("--parallel must be in [1, 256]"));
@@ -52,7 +49,7 @@ class ServeCommandTest {
         assertTrue(errorLine("serve", "-m", MODEL, "--max-body", "10").contains("--max-body must be at least"));
         assertTrue(errorLine("serve", "-m", MODEL, "--device", "tpu").contains("unknown device 'tpu'"));
         assertTrue(errorLine("serve", "-m", MODEL, "--device", "gpu").contains("TornadoVM"));
-        assertTrue(usageErrorLine("serve", "-m", MODEL, "--port", "x").contains("(see --help)"));
+        assertTrue(errorLine(true, "serve", "-m", MODEL, "--port", "x").contains("(see --help)"));
     }
 
     @Test

@@ -135,7 +135,7 @@ class ServerBadInputTest {
 
     @Test
     void unknownEndpointsAre404AndNoFilesAreServed() {
-        for (String path : List.of("/", "/v1", "/v1/embeddings", "/index.html", "/../../etc/passwd", "/v1/models/x")) {
+        for (String path : List.of("/", "/v1", "/v1/embeddings", "/index.html", "/../../etc/passwd", "/v1/model")) {
             JsonNode e = error(http.get(path), 404, "not_found_error");
             assertTrue(e.get("message").asText().contains("unknown endpoint"), e.toString());
         }
@@ -147,6 +147,7 @@ class ServerBadInputTest {
         error(http.method("PUT", OpenAiServer.COMPLETIONS), 405, "invalid_request_error");
         error(http.post(OpenAiServer.MODELS, "{}"), 405, "invalid_request_error");
         error(http.method("DELETE", OpenAiServer.HEALTH), 405, "invalid_request_error");
+        error(http.method("DELETE", OpenAiServer.MODELS + "/tiny"), 405, "invalid_request_error");
     }
 
     @Test

@@ -107,4 +107,18 @@ class ServerCurlTest {
         Result health = curl(url(OpenAiServer.HEALTH));
         assertEquals("ok", Http.JSON.readTree(health.out).get("status").asText());
     }
+
+    @Test
+    void largeBodiesGoThroughExpectContinue() throws IOException {
+        // curl sends "Expect: 100-continue" for bodies over 1 KiB and waits for the server's go-ahead
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]," + " ".repeat(4000)
+                + "\"max_tokens\":2}"; // big, but few tokens: the tiny model's context is small
+        Result r = curl("-v", url(OpenAiServer.CHAT), "-H", "Authorization: Bearer k", "-H", "Expect: 100-continue",
+                "-d", body);
+        assertEquals(0, r.exit, r.out);
+        assertTrue(r.out.contains("HTTP/1.1 100 Continue"), r.out);
+        assertTrue(r.out.contains("HTTP/1.1 200"), r.out);
+        String json = r.out.substring(r.out.lastIndexOf('\n') + 1);
+        assertEquals(2, Http.JSON.readTree(json).at("/usage/completion_tokens").asInt(), r.out);
+    }
 }

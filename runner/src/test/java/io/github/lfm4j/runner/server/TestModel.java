@@ -48,4 +48,28 @@ final class TestModel {
             return token;
         };
     }
+
+    /**
+     * Writes {@code prefix}, then repeats {@code unit} until {@code untilToken} shows up in the model's own history
+     * (forced in by the thinking budget or the loop guard), then writes {@code tail} and ends the turn. With
+     * {@code untilToken} -1 the unit repeats forever.
+     */
+    static TokenSelector loopUntil(LanguageModel model, String prefix, String unit, int untilToken, String tail) {
+        var tok = model.tokenizer();
+        int[] head = tok.encode(prefix, false, true), loop = tok.encode(unit, false, true), end = tok.encode(tail, false, true);
+        int imEnd = tok.tokenId("<|im_end|>");
+        return new TokenSelector() {
+            int headAt, loopAt, endAt, scanned = -1;
+            boolean seen;
+
+            @Override
+            public int select(float[] logits, int[] history, int n) {
+                if (scanned < 0) scanned = n; // the prompt ends here; look only at what the model wrote
+                for (; scanned < n; scanned++) seen |= history[scanned] == untilToken;
+                if (headAt < head.length) return head[headAt++];
+                if (!seen) return loop[loopAt++ % loop.length];
+                return endAt < end.length ? end[endAt++] : imEnd;
+            }
+        };
+    }
 }
