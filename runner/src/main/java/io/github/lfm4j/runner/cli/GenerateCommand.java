@@ -1,7 +1,5 @@
 package io.github.lfm4j.runner.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.GGUFFormatException;
@@ -149,26 +147,10 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     private String toJson(Generator.Result r, List<TokenLogprob[]> logprobs, String text) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode p = root.putArray("prompt_tokens");
-        for (int t : tokens) p.add(t);
-        ArrayNode g = root.putArray("tokens");
-        for (int t : r.tokens()) g.add(t);
-        root.put("text", text);
+        ObjectNode root = GenerateJson.start(tokens, r.tokens(), text);
         root.put("stop_reason", r.stopReason().name().toLowerCase());
-        ObjectNode timings = root.putObject("timings");
-        timings.put("prompt_tokens", r.promptTokens());
-        timings.put("prompt_tokens_per_second", r.promptTokensPerSecond());
-        timings.put("decode_tokens", r.decodeSteps());
-        timings.put("decode_tokens_per_second", r.decodeTokensPerSecond());
-        if (topLogprobs > 0) {
-            ArrayNode all = root.putArray("top_logprobs");
-            for (TokenLogprob[] position : logprobs) {
-                ArrayNode a = all.addArray();
-                for (TokenLogprob lp : position) a.addObject().put("token", lp.token()).put("logprob", lp.logprob());
-            }
-        }
+        GenerateJson.putTimings(root, r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond());
+        if (topLogprobs > 0) GenerateJson.putTopLogprobs(root, logprobs);
         return root.toString();
     }
 }
