@@ -7,13 +7,13 @@ import io.github.lfm4j.runner.server.OpenAiServer;
 import io.github.lfm4j.runner.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -28,8 +28,8 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    EngineOptions engine;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
+    Path model;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
@@ -41,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto", description = "cpu, gpu or auto (default).")
     String device;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Worker threads; 0 = all processors (default).")
+    int threads;
 
     @Option(names = {"-c", "--ctx"}, paramLabel = "CTX", defaultValue = "0",
             description = "Context size per conversation in tokens (default: the model's; memory grows with use).")
@@ -69,11 +73,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, maxBody, null);
-        if (!Files.isRegularFile(engine.model)) throw new IllegalArgumentException("model file not found: " + engine.model);
+        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
         if (context < 0) throw new IllegalArgumentException("-c must be >= 0, got " + context);
-        ModelOptions options = new ModelOptions(Device.parse(device), engine.threads, context);
-        String modelId = alias != null ? alias : engine.model.getFileName().toString();
-        try (LanguageModel m = LanguageModel.load(engine.model, options)) {
+        ModelOptions options = new ModelOptions(Device.parse(device), threads, context);
+        String modelId = alias != null ? alias : model.getFileName().toString();
+        try (LanguageModel m = LanguageModel.load(model, options)) {
             OpenAiServer server;
             try {
                 server = OpenAiServer.start(m, modelId, config);

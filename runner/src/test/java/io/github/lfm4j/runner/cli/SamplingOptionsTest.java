@@ -11,7 +11,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The sampling/engine options shared by chat, generate and serve: parsing into SamplerParams, and one definition. */
+/**
+ * The options shared by chat and generate (SamplingOptions, EngineOptions): parsing into SamplerParams, and one
+ * definition; serve's own -m/--threads must read the same.
+ */
 class SamplingOptionsTest {
 
     @Command(name = "probe")
