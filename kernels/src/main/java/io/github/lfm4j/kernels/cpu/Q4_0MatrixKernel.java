@@ -6,9 +6,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
-import java.nio.ByteOrder;
 
 import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
@@ -24,27 +21,15 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * Why integers: the 16 quant bytes of a block zero-extend to one vector of 16-bit lanes; a mask and one 16-bit
  * shift split the nibbles (AVX2 has no byte shifts), which multiply the pre-widened activations in 16-bit lanes.
  */
-final class Q4_0MatrixKernel extends RowDecodingKernel {
+final class Q4_0MatrixKernel extends Int8DotKernel {
     static final int BLOCK = 32, BLOCK_BYTES = 18;
-    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    private final ThreadLocal<Int8Activations> activations;
 
     Q4_0MatrixKernel(Tensor w) {
         super(w);
-        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        checkArguments(x, 1, out, rowStart, rowEnd);
-        if (rowStart == rowEnd) return;
-        Int8Activations xq = activations.get();
-        xq.quantize(x, 0);
+    void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq.q, xq.scale);
     }
 

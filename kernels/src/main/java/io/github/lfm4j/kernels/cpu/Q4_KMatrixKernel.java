@@ -6,10 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
@@ -19,27 +17,15 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * {@link KQuantScales}); 32 bytes of {@code qs} serve two consecutive sub-blocks, low nibbles the first, high
  * nibbles the second; weight = d·scale·q − dmin·min.
  */
-final class Q4_KMatrixKernel extends RowDecodingKernel {
+final class Q4_KMatrixKernel extends Int8DotKernel {
     private static final int BLOCK = 256, BLOCK_BYTES = 144;
-
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    private final ThreadLocal<Int8Activations> activations;
 
     Q4_KMatrixKernel(Tensor w) {
         super(w);
-        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        checkArguments(x, 1, out, rowStart, rowEnd);
-        if (rowStart == rowEnd) return;
-        Int8Activations xq = activations.get();
-        xq.quantize(x, 0);
+    void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
         float[] scales = new float[8];
         int[] table = new int[16];
         for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq, scales, table);

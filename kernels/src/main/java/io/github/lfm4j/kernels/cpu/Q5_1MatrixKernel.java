@@ -6,10 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
@@ -21,34 +19,16 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * llama.cpp does, and multiplies the quants exactly in 16-bit lanes (lane pair sums stay below 2^14); the prefill
  * matmul decodes rows to floats and keeps activations in float.
  */
-final class Q5_1MatrixKernel extends RowDecodingKernel {
+final class Q5_1MatrixKernel extends Int8DotKernel {
     private static final int BLOCK = 32, BLOCK_BYTES = 24;
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    private final ThreadLocal<Int8Activations> activations;
 
     Q5_1MatrixKernel(Tensor w) {
         super(w);
-        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        checkArguments(x, 1, out, rowStart, rowEnd);
-        if (rowStart == rowEnd) return;
-        Int8Activations xq = activations.get();
-        xq.quantize(x, 0);
+    void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq);
-    }
-
-
-    /** Lane j multiplies by 2^(15−j): bit j of a broadcast 16-bit mask lands in bit 15 (higher bits overflow out). */
-    private static final short[] BIT_TO_TOP = new short[16];
-
-    static {
-        for (int j = 0; j < 16; j++) BIT_TO_TOP[j] = (short) (1 << (15 - j));
     }
 
     // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call.

@@ -6,10 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
@@ -24,25 +22,15 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * the Q4_0/Q8_0 kernels and llama.cpp; 16 quants at a time are assembled in 16-bit lanes and multiplied exactly.
  * The prefill matmul decodes rows to floats and keeps activations in float.
  */
-final class Q6_KMatrixKernel extends RowDecodingKernel {
+final class Q6_KMatrixKernel extends Int8DotKernel {
     private static final int BLOCK = 256, BLOCK_BYTES = 210;
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    private final ThreadLocal<Int8Activations> activations;
 
     Q6_KMatrixKernel(Tensor w) {
         super(w);
-        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        checkArguments(x, 1, out, rowStart, rowEnd);
-        if (rowStart == rowEnd) return;
-        Int8Activations xq = activations.get();
-        xq.quantize(x, 0);
+    void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq.q, xq.scale);
     }
 

@@ -6,9 +6,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
-import java.nio.ByteOrder;
 
 import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
 
@@ -24,26 +21,15 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * pre-widened activations, one add, a pairwise widen to 8 int lanes, one convert and one FMA with the combined
  * scale, about half the vector instructions of converting every quant to float.
  */
-final class Q8_0MatrixKernel extends RowDecodingKernel {
+final class Q8_0MatrixKernel extends Int8DotKernel {
     static final int BLOCK = 32, BLOCK_BYTES = 34;
-    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    private final ThreadLocal<Int8Activations> activations;
 
     Q8_0MatrixKernel(Tensor w) {
         super(w);
-        this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        checkArguments(x, 1, out, rowStart, rowEnd);
-        if (rowStart == rowEnd) return;
-        Int8Activations xq = activations.get();
-        xq.quantize(x, 0);
+    void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq.q, xq.scale);
     }
 

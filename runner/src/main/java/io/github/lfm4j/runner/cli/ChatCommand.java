@@ -1,6 +1,5 @@
 package io.github.lfm4j.runner.cli;
 
-import io.github.lfm4j.model.sampling.SamplerParams;
 import io.github.lfm4j.runner.api.ChatSession;
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.GenerationEvent;
@@ -12,6 +11,7 @@ import io.github.lfm4j.runner.api.ModelOptions;
 import io.github.lfm4j.runner.api.Usage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
@@ -20,7 +20,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,8 +36,8 @@ public final class ChatCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
-    Path model;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "System prompt.")
     String system;
@@ -54,27 +53,8 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Most tokens per answer; 0 = until the context is full (default).")
     int maxTokens;
 
-    @Option(names = "--temp", paramLabel = "T", description = "Temperature; 0 = greedy (default: " + SamplerParams.DEFAULT_TEMPERATURE + ").")
-    Float temperature;
-
-    @Option(names = "--top-k", paramLabel = "K", description = "Top-k; 0 disables (default: " + SamplerParams.DEFAULT_TOP_K + ").")
-    Integer topK;
-
-    @Option(names = "--top-p", paramLabel = "P", description = "Top-p; 1 disables (default: " + SamplerParams.DEFAULT_TOP_P + ").")
-    Float topP;
-
-    @Option(names = "--min-p", paramLabel = "P", description = "Min-p; 0 disables (default: " + SamplerParams.DEFAULT_MIN_P + ").")
-    Float minP;
-
-    @Option(names = "--repeat-penalty", paramLabel = "R",
-            description = "Repetition penalty; 1 disables (default: " + SamplerParams.DEFAULT_REPETITION_PENALTY + ").")
-    Float repeatPenalty;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: random).")
-    Long seed;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Worker threads; 0 = all processors (default).")
-    int threads;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = {"-c", "--ctx"}, paramLabel = "CTX", defaultValue = "0",
             description = "Context size in tokens; 0 = the model's (default; memory grows with the conversation).")
@@ -90,12 +70,12 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() {
         if (thinkBudget < -1) throw new IllegalArgumentException("--think-budget must be >= -1, got " + thinkBudget);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
-        ModelOptions mo = ModelOptions.defaults().withDevice(Device.parse(device)).withThreads(threads).withContextSize(context);
+        ModelOptions mo = ModelOptions.defaults().withDevice(Device.parse(device)).withThreads(engine.threads).withContextSize(context);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.console().isTerminal();
-        try (LanguageModel m = LanguageModel.load(model, mo);
+        try (LanguageModel m = LanguageModel.load(engine.model, mo);
              ChatSession chat = m.newChat(system, List.of())) {
-            GenerationOptions options = GenerationOptions.defaults().withSampling(samplerParams()).withMaxTokens(maxTokens)
+            GenerationOptions options = GenerationOptions.defaults().withSampling(sampling.toParams()).withMaxTokens(maxTokens)
                     .withThinkingBudget(thinkBudget).withThinking(!noThink);
             chat.setOptions(options);
             if (terminal) {
@@ -208,16 +188,5 @@ public final class ChatCommand implements Callable<Integer> {
             inReasoning = false;
             out.print(terminal ? RESET + "\n" : "</think>\n");
         }
-    }
-
-    private SamplerParams samplerParams() {
-        SamplerParams p = SamplerParams.defaults(seed != null ? seed : System.nanoTime());
-        if (temperature != null) p = p.withTemperature(temperature);
-        if (p.isGreedy()) p = p.withRepetitionPenalty(1f);
-        if (topK != null) p = p.withTopK(topK);
-        if (topP != null) p = p.withTopP(topP);
-        if (minP != null) p = p.withMinP(minP);
-        if (repeatPenalty != null) p = p.withRepetitionPenalty(repeatPenalty);
-        return p;
     }
 }

@@ -1,7 +1,5 @@
 package io.github.lfm4j.runner.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.GGUFFormatException;
@@ -16,11 +14,11 @@ import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.engine.Session;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,8 +38,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
-    Path model;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--tokens", split = ",", paramLabel = "IDS", description = "Prompt as comma-separated token ids.")
     int[] tokens;
@@ -57,32 +55,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--temp", paramLabel = "T", description = "Temperature; 0 = greedy, without the default"
-            + " repetition penalty (default: " + SamplerParams.DEFAULT_TEMPERATURE + ").")
-    Float temperature;
-
-    @Option(names = "--top-k", paramLabel = "K", description = "Top-k; 0 disables (default: " + SamplerParams.DEFAULT_TOP_K + ").")
-    Integer topK;
-
-    @Option(names = "--top-p", paramLabel = "P", description = "Top-p; 1 disables (default: " + SamplerParams.DEFAULT_TOP_P + ").")
-    Float topP;
-
-    @Option(names = "--min-p", paramLabel = "P", description = "Min-p; 0 disables (default: " + SamplerParams.DEFAULT_MIN_P + ").")
-    Float minP;
-
-    @Option(names = "--repeat-penalty", paramLabel = "R",
-            description = "Repetition penalty; 1 disables (default: " + SamplerParams.DEFAULT_REPETITION_PENALTY + ").")
-    Float repeatPenalty;
-
-    @Option(names = "--presence-penalty", paramLabel = "P", description = "Presence penalty (default: 0).")
-    Float presencePenalty;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: random).")
-    Long seed;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Worker threads; 0 = all processors (default).")
-    int threads;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = {"-c", "--ctx"}, paramLabel = "CTX",
             description = "Context size in tokens (default: " + DEFAULT_CONTEXT + " or the model's, if smaller).")
@@ -107,15 +81,15 @@ public final class GenerateCommand implements Callable<Integer> {
         if (prompt != null) {
             if (ignoreEos) throw new IllegalArgumentException("--ignore-eos works with --tokens only");
             if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
-            return TextGenerateMode.run(new TextGenerateMode.Request(model, prompt, chat, maxTokens, samplerParams(),
-                    threads, context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
+            return TextGenerateMode.run(new TextGenerateMode.Request(engine.model, prompt, chat, maxTokens, sampling.toParams(),
+                    engine.threads, context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
+        if (!Files.isRegularFile(engine.model)) throw new IllegalArgumentException("model file not found: " + engine.model);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
         if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
-        SamplerParams params = samplerParams();
+        SamplerParams params = sampling.toParams();
 
-        try (Lfm2Model m = Lfm2Model.load(model, threads)) {
+        try (Lfm2Model m = Lfm2Model.load(engine.model, engine.threads)) {
             int ctx = context != null ? context : Math.min(DEFAULT_CONTEXT, m.config().contextLength());
             Tokenizer tokenizer = tokenizer(m.file());
             Session session = m.newSession(ctx);
@@ -147,19 +121,6 @@ public final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SamplerParams samplerParams() {
-        SamplerParams p = SamplerParams.defaults(seed != null ? seed : System.nanoTime());
-        if (temperature != null) p = p.withTemperature(temperature);
-        // --temp 0 means plain greedy decoding (comparable with other engines) unless a penalty is asked for
-        if (p.isGreedy()) p = p.withRepetitionPenalty(1f);
-        if (topK != null) p = p.withTopK(topK);
-        if (topP != null) p = p.withTopP(topP);
-        if (minP != null) p = p.withMinP(minP);
-        if (repeatPenalty != null) p = p.withRepetitionPenalty(repeatPenalty);
-        if (presencePenalty != null) p = p.withPresencePenalty(presencePenalty);
-        return p;
-    }
-
     /** The model's tokenizer, or null when the file has none usable (token ids are then printed, text is empty). */
     private static Tokenizer tokenizer(GGUFFile file) {
         try {
@@ -186,26 +147,10 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     private String toJson(Generator.Result r, List<TokenLogprob[]> logprobs, String text) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode p = root.putArray("prompt_tokens");
-        for (int t : tokens) p.add(t);
-        ArrayNode g = root.putArray("tokens");
-        for (int t : r.tokens()) g.add(t);
-        root.put("text", text);
+        ObjectNode root = GenerateJson.start(tokens, r.tokens(), text);
         root.put("stop_reason", r.stopReason().name().toLowerCase());
-        ObjectNode timings = root.putObject("timings");
-        timings.put("prompt_tokens", r.promptTokens());
-        timings.put("prompt_tokens_per_second", r.promptTokensPerSecond());
-        timings.put("decode_tokens", r.decodeSteps());
-        timings.put("decode_tokens_per_second", r.decodeTokensPerSecond());
-        if (topLogprobs > 0) {
-            ArrayNode all = root.putArray("top_logprobs");
-            for (TokenLogprob[] position : logprobs) {
-                ArrayNode a = all.addArray();
-                for (TokenLogprob lp : position) a.addObject().put("token", lp.token()).put("logprob", lp.logprob());
-            }
-        }
+        GenerateJson.putTimings(root, r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond());
+        if (topLogprobs > 0) GenerateJson.putTopLogprobs(root, logprobs);
         return root.toString();
     }
 }

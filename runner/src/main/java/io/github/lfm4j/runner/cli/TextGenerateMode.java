@@ -1,7 +1,5 @@
 package io.github.lfm4j.runner.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.chat.ChatMessage;
 import io.github.lfm4j.model.gguf.GGUFFile;
@@ -97,28 +95,13 @@ final class TextGenerateMode {
     }
 
     private static String json(int[] prompt, List<Integer> tokens, GenerationResult r, List<TokenLogprob[]> logprobs) {
-        ObjectNode root = new ObjectMapper().createObjectNode();
-        ArrayNode p = root.putArray("prompt_tokens");
-        for (int t : prompt) p.add(t);
-        ArrayNode g = root.putArray("tokens");
-        for (int t : tokens) g.add(t);
-        root.put("text", r.text());
+        ObjectNode root = GenerateJson.start(prompt, tokens.stream().mapToInt(Integer::intValue).toArray(), r.text());
         if (!r.reasoning().isEmpty()) root.put("reasoning", r.reasoning());
         root.put("stop_reason", r.finishReason().name().toLowerCase());
-        ObjectNode timings = root.putObject("timings");
         Usage u = r.usage();
-        timings.put("prompt_tokens", u.promptTokens());
-        timings.put("prompt_tokens_per_second", u.promptTokensPerSecond());
-        timings.put("decode_tokens", u.decodeSteps());
-        timings.put("decode_tokens_per_second", u.decodeTokensPerSecond());
-        timings.put("time_to_first_token_ms", u.timeToFirstTokenMillis());
-        if (!logprobs.isEmpty()) {
-            ArrayNode all = root.putArray("top_logprobs");
-            for (TokenLogprob[] position : logprobs) {
-                ArrayNode a = all.addArray();
-                for (TokenLogprob lp : position) a.addObject().put("token", lp.token()).put("logprob", lp.logprob());
-            }
-        }
+        GenerateJson.putTimings(root, u.promptTokens(), u.promptTokensPerSecond(), u.decodeSteps(), u.decodeTokensPerSecond())
+                .put("time_to_first_token_ms", u.timeToFirstTokenMillis());
+        if (!logprobs.isEmpty()) GenerateJson.putTopLogprobs(root, logprobs);
         return root.toString();
     }
 }

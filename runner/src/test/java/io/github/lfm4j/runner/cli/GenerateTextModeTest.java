@@ -9,7 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,6 +40,12 @@ class GenerateTextModeTest {
         return v;
     }
 
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void rawTextCompletionEqualsTheTokenModeOnTheSameIds() throws Exception {
         CliRun text = CliRun.of("generate", "-m", MODEL, "-p", "Once upon a time", "-n", "12", "--temp", "0",
@@ -54,6 +62,13 @@ class GenerateTextModeTest {
         assertEquals(tok.decode(ints(t.get("tokens")), false), t.get("text").asText());
         assertEquals(t.get("tokens").size(), t.get("top_logprobs").size());
         assertTrue(t.get("timings").get("prompt_tokens_per_second").asDouble() > 0);
+        // both modes print the same fields in the same order; the text mode adds the time to the first token
+        assertEquals(List.of("prompt_tokens", "tokens", "text", "stop_reason", "timings"), fieldNames(k));
+        assertEquals(List.of("prompt_tokens", "tokens", "text", "stop_reason", "timings", "top_logprobs"), fieldNames(t));
+        assertEquals(List.of("prompt_tokens", "prompt_tokens_per_second", "decode_tokens", "decode_tokens_per_second"),
+                fieldNames(k.get("timings")));
+        assertEquals(List.of("prompt_tokens", "prompt_tokens_per_second", "decode_tokens", "decode_tokens_per_second",
+                "time_to_first_token_ms"), fieldNames(t.get("timings")));
         String expectedStop = k.get("stop_reason").asText().equals("max_tokens") ? "length" : "stop";
         assertEquals(expectedStop, t.get("stop_reason").asText());
 
