@@ -22,25 +22,45 @@ final class Exchanges {
      */
     static byte[] readBody(HttpExchange ex, long maxBytes) throws IOException {
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            long n;
-            try {
-                n = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                throw ApiError.invalid("bad Content-Length header: " + declared, null);
-            }
-            if (n > maxBytes) throw tooLarge(n + " bytes", maxBytes);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
         try (InputStream in = ex.getRequestBody()) {
+            if (declared != null) {
+                long n;
+                try {
+                    n = Long.parseLong(declared.trim());
+                } catch (NumberFormatException e) {
+                    throw ApiError.invalid("bad Content-Length header: " + declared, null);
+                }
+                if (n > maxBytes) {
+                    drain(in);
+                    throw tooLarge(n + " bytes", maxBytes);
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
             int r;
             while ((r = in.read(buf)) > 0) {
-                if (out.size() + (long) r > maxBytes) throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
+                if (out.size() + (long) r > maxBytes) {
+                    drain(in);
+                    throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
+                }
                 out.write(buf, 0, r);
             }
+            return out.toByteArray();
         }
-        return out.toByteArray();
+    }
+
+    /** Most bytes of a refused body read and thrown away before answering 413. */
+    private static final long DRAIN_LIMIT = 16L << 20;
+
+    /**
+     * Reads and discards what the client is still sending (up to {@link #DRAIN_LIMIT}), so that it gets to read the
+     * 413 instead of a connection reset for writing into a socket the server closed. Nothing is buffered.
+     */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[8192];
+        long left = DRAIN_LIMIT;
+        int r;
+        while (left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= r;
     }
 
     private static ApiError tooLarge(String size, long maxBytes) {
