@@ -101,13 +101,16 @@ class BenchPartsTest {
         Progress b = new Progress(new PrintWriter(bar), Progress.Mode.BAR, 4);
         b.begin("x");
         b.advance();
+        b.note("between");
         b.advance();
         b.finish();
+        b.note("after");
         String s = bar.toString();
         assertTrue(s.contains("\r[>                             ]   0% x"), s);
         assertTrue(s.contains("\r[===============>              ]  50% x"), s);
-        assertTrue(s.endsWith("\r\u001b[K"), s);
-        assertFalse(s.contains("\n"), s);
+        assertTrue(s.contains("\r\u001b[Kbench: between" + System.lineSeparator() + "\r[=======>"), s);
+        assertTrue(s.endsWith("\r\u001b[Kbench: after" + System.lineSeparator()), s); // the bar is gone for good
+        assertEquals(2, s.chars().filter(c -> c == '\n').count(), s); // lines() would also split at \r
 
         StringWriter none = new StringWriter();
         Progress n = new Progress(new PrintWriter(none), Progress.Mode.NONE, 4);
