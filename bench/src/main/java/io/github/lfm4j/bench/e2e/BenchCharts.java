@@ -104,7 +104,9 @@ public final class BenchCharts {
     }
 
     private static void style(Styler s) {
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // below the plot: inside, the legend hides the top of the tallest bar or line
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setChartBackgroundColor(java.awt.Color.WHITE);
         s.setPlotBackgroundColor(java.awt.Color.WHITE);
         s.setDecimalPattern("#,##0.#");

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark prompt processing (pp) and token generation (tg) end to end, like llama-bench.",
-                "Each test runs once as a warm-up, then -r times; t/s is reported as mean ± stddev."})
+                "Each test runs --warmup times untimed, then -r times; t/s is reported as mean ± stddev."})
 public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -37,19 +37,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Where synthetic models are kept (default: ~/.cache/lfm4j/synthetic).")
     Path cacheDir;
 
-    @Option(names = "--device", split = ",", paramLabel = "LIST", defaultValue = "cpu",
+    @Option(names = "--device", split = ",", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "Devices: cpu, gpu (default: ${DEFAULT-VALUE}).")
     List<String> devices;
 
-    @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "LIST",
+    @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N",
             description = "CPU thread counts (default: all processors).")
     List<Integer> threads;
 
-    @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "LIST", defaultValue = "512",
+    @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N", defaultValue = "512",
             description = "Prompt lengths for pp tests; 0 skips pp (default: ${DEFAULT-VALUE}).")
     List<Integer> promptLengths;
 
-    @Option(names = {"-n", "--n-gen"}, split = ",", paramLabel = "LIST", defaultValue = "128",
+    @Option(names = {"-n", "--n-gen"}, split = ",", paramLabel = "N", defaultValue = "128",
             description = "Tokens generated in tg tests; 0 skips tg (default: ${DEFAULT-VALUE}).")
     List<Integer> genLengths;
 
@@ -57,7 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measured runs per test (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
-    @Option(names = "--context-sweep", split = ",", paramLabel = "LIST",
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+            description = "Untimed runs before each test's measured ones (default: ${DEFAULT-VALUE}).")
+    int warmups;
+
+    @Option(names = "--context-sweep", split = ",", paramLabel = "N",
             description = "Context depths at which to measure decode speed, e.g. 512,4096,16384.")
     List<Integer> sweepDepths;
 
@@ -124,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Device> devs = devices.stream().map(Device::parse).distinct().toList();
         List<Integer> t = threads != null ? threads : List.of(Runtime.getRuntime().availableProcessors());
         return new BenchSettings(devs, t, nonNegativeSkippingZero(promptLengths, "-p"),
-                nonNegativeSkippingZero(genLengths, "-n"), repetitions,
+                nonNegativeSkippingZero(genLengths, "-n"), repetitions, warmups,
                 sweepDepths == null ? List.of() : sweepDepths, sweepTokens, seed);
     }
 

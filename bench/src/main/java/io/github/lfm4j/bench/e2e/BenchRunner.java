@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *   <li>tg K @ dD (context sweep): the cache is filled once to each depth by prefill (untimed, depths in ascending
  *       order, each continuing the last), then each repetition rewinds to D and times K decode steps.</li>
  * </ul>
- * Each test runs once untimed first (warm-up: JIT compilation, page faults on the mapped weights), then
+ * Each test runs {@code warmups} times untimed first (JIT compilation, page faults on the mapped weights), then
  * {@code repetitions} times measured. Prompt tokens are random but seeded, the same for every engine.
  */
 public final class BenchRunner {
@@ -35,9 +35,9 @@ public final class BenchRunner {
         for (Device d : settings.devices()) providers.put(d, Engines.provider(d));
     }
 
-    /** Units of {@link Progress#advance()}: one per run, warm-up included. */
+    /** Units of {@link Progress#advance()}: one per run, warm-ups included. */
     public static int progressUnits(BenchSettings s) {
-        return s.devices().size() * s.threads().size() * s.tests().size() * (s.repetitions() + 1);
+        return s.devices().size() * s.threads().size() * s.tests().size() * (s.warmups() + s.repetitions());
     }
 
     public List<EngineRun> run(Path model) {
@@ -70,14 +70,14 @@ public final class BenchRunner {
         int reps = settings.repetitions();
         long[] samples = new long[reps];
         String start = null;
-        for (int i = 0; i <= reps; i++) {
+        for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
             progress.begin(who + " " + test.name() + " " + runLabel(i));
-            if (i == 1) start = now();
+            if (i == 0) start = now();
             engine.reset();
             long t0 = System.nanoTime();
             argmax(engine.prefill(prompt));
             long dt = System.nanoTime() - t0;
-            if (i > 0) samples[i - 1] = dt;
+            if (i >= 0) samples[i] = dt;
             progress.advance();
         }
         return new TestResult(test, samples, samples, start);
@@ -89,18 +89,18 @@ public final class BenchRunner {
         int reps = settings.repetitions();
         long[] samples = new long[reps], ttft = new long[reps];
         String start = null;
-        for (int i = 0; i <= reps; i++) {
+        for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
             progress.begin(who + " " + test.name() + " " + runLabel(i));
-            if (i == 1) start = now();
+            if (i == 0) start = now();
             engine.reset();
             long t0 = System.nanoTime();
             int token = argmax(engine.prefill(prompt));
             long t1 = System.nanoTime();
             decodeSteps(engine, token, n);
             long t2 = System.nanoTime();
-            if (i > 0) {
-                samples[i - 1] = t2 - t1;
-                ttft[i - 1] = t1 - t0;
+            if (i >= 0) {
+                samples[i] = t2 - t1;
+                ttft[i] = t1 - t0;
             }
             progress.advance();
         }
@@ -125,14 +125,14 @@ public final class BenchRunner {
             }
             long[] samples = new long[reps];
             String start = null;
-            for (int i = 0; i <= reps; i++) {
+            for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
                 progress.begin(who + " " + test.name() + " " + runLabel(i));
-                if (i == 1) start = now();
+                if (i == 0) start = now();
                 engine.rewind(depth);
                 long t0 = System.nanoTime();
                 decodeSteps(engine, fill[Math.max(depth - 1, 0)], k);
                 long dt = System.nanoTime() - t0;
-                if (i > 0) samples[i - 1] = dt;
+                if (i >= 0) samples[i] = dt;
                 progress.advance();
             }
             engine.rewind(depth);
@@ -147,7 +147,8 @@ public final class BenchRunner {
     }
 
     private String runLabel(int i) {
-        return i == 0 ? "(warm-up)" : "(run " + i + "/" + settings.repetitions() + ")";
+        if (i >= 0) return "(run " + (i + 1) + "/" + settings.repetitions() + ")";
+        return settings.warmups() == 1 ? "(warm-up)" : "(warm-up " + (settings.warmups() + i + 1) + "/" + settings.warmups() + ")";
     }
 
     /** Seeded random token ids; {@code stream} keeps the pp, tg and sweep prompts independent of one another. */

@@ -8,13 +8,14 @@ import java.util.List;
  *
  * @param promptLengths tokens per pp test
  * @param genLengths    decode steps per tg test
- * @param repetitions   measured runs per test, after one warm-up run
+ * @param repetitions   measured runs per test
+ * @param warmups       untimed runs before them (JIT compilation, page faults on the mapped weights)
  * @param sweepDepths   context depths for the decode-against-context sweep (may be empty)
  * @param sweepTokens   decode steps measured at each sweep depth
  * @param seed          seed of the random prompt tokens (the same tokens for every engine)
  */
 public record BenchSettings(List<Device> devices, List<Integer> threads, List<Integer> promptLengths,
-                            List<Integer> genLengths, int repetitions, List<Integer> sweepDepths, int sweepTokens,
+                            List<Integer> genLengths, int repetitions, int warmups, List<Integer> sweepDepths, int sweepTokens,
                             long seed) {
 
     /** Length of the prompt prefilled before a tg test's timed decode steps (llama-bench starts from a BOS token). */
@@ -33,6 +34,7 @@ public record BenchSettings(List<Device> devices, List<Integer> threads, List<In
         for (int n : genLengths) if (n < 1) throw new IllegalArgumentException("tokens to generate must be at least 1, got " + n);
         for (int d : sweepDepths) if (d < 0) throw new IllegalArgumentException("context sweep depth must be >= 0, got " + d);
         if (repetitions < 1) throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
+        if (warmups < 0) throw new IllegalArgumentException("warm-up runs must be >= 0, got " + warmups);
         if (sweepTokens < 1) throw new IllegalArgumentException("sweep tokens must be at least 1, got " + sweepTokens);
         if (promptLengths.isEmpty() && genLengths.isEmpty() && sweepDepths.isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no pp, tg or context-sweep test");

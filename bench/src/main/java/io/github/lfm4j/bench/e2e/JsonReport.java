@@ -29,7 +29,7 @@ public final class JsonReport {
                 .put("vm", s.vm()).put("os", s.os()).put("date", s.date());
         BenchSettings b = report.settings();
         ObjectNode settings = root.putObject("settings");
-        settings.put("repetitions", b.repetitions()).put("warmup_runs", 1).put("seed", b.seed())
+        settings.put("repetitions", b.repetitions()).put("warmup_runs", b.warmups()).put("seed", b.seed())
                 .put("tg_prompt_tokens", BenchSettings.TG_PROMPT_TOKENS).put("sweep_tokens", b.sweepTokens());
         ArrayNode engines = root.putArray("engines");
         for (EngineRun run : report.runs()) {

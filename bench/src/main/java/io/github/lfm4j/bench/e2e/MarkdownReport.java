@@ -54,7 +54,9 @@ public final class MarkdownReport {
         }
         table(sb, h2, r2, rows2);
         SystemInfo s = report.system();
-        sb.append('\n').append(report.settings().repetitions()).append(" runs per test after a warm-up; ")
+        int w = report.settings().warmups();
+        sb.append('\n').append(report.settings().repetitions()).append(" runs per test after ")
+                .append(w == 1 ? "a warm-up" : w + " warm-up runs").append("; ")
                 .append(s.cpu()).append(", ").append(s.processors()).append(" processors, Java ")
                 .append(s.javaVersion()).append(", ").append(s.date()).append('\n');
         return sb.toString();

@@ -62,10 +62,11 @@ public final class Progress {
 
     /** A message that must stay visible in every mode (printed as its own line, above the bar). */
     public void note(String message) {
+        boolean redraw = barShown;
         if (barShown) err.print("\r\u001b[K");
         err.println("bench: " + message);
         barShown = false;
-        if (mode == Mode.BAR) draw();
+        if (redraw) draw(); // only a bar that was on screen comes back: none after finish()
         err.flush();
     }
 

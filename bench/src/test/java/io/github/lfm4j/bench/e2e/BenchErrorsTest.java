@@ -44,6 +44,7 @@ class BenchErrorsTest {
         assertEquals("lfm4j: unknown preset '7b' (known: tiny, 1.2b)", error("bench", "--synthetic", "7b-q4_0", "--cache-dir", cache));
         assertEquals("lfm4j: threads must be at least 1, got 0", error("bench", "--synthetic", "tiny-q8_0", "-t", "0"));
         assertEquals("lfm4j: repetitions must be at least 1, got 0", error("bench", "--synthetic", "tiny-q8_0", "-r", "0"));
+        assertEquals("lfm4j: warm-up runs must be >= 0, got -1", error("bench", "--synthetic", "tiny-q8_0", "--warmup", "-1"));
         assertEquals("lfm4j: -p values must be >= 0, got -1", error("bench", "--synthetic", "tiny-q8_0", "-p", "-1"));
         assertEquals("lfm4j: nothing to run: no pp, tg or context-sweep test",
                 error("bench", "--synthetic", "tiny-q8_0", "-p", "0", "-n", "0"));

@@ -40,15 +40,15 @@ class BenchPartsTest {
 
     @Test
     void settingsListTestsAndTheContextTheyNeed() {
-        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(128, 512), List.of(600), 3,
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(128, 512), List.of(600), 3, 1,
                 List.of(4096, 512, 4096), 16, 1);
         assertEquals(List.of("pp128", "pp512", "tg600", "tg16 @ d512", "tg16 @ d4096"),
                 s.tests().stream().map(TestSpec::name).toList());
         assertEquals(4096 + 16, s.contextNeeded());
-        BenchSettings tgOnly = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(), List.of(600), 3, List.of(), 16, 1);
+        BenchSettings tgOnly = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(), List.of(600), 3, 0, List.of(), 16, 1);
         assertEquals(BenchSettings.TG_PROMPT_TOKENS + 600, tgOnly.contextNeeded());
-        assertEquals(2 * 3 * 5 * 4, BenchRunner.progressUnits(new BenchSettings(List.of(Device.CPU, Device.GPU),
-                List.of(1, 2, 4), List.of(1, 2), List.of(3), 3, List.of(0, 8), 4, 1)));
+        assertEquals(2 * 3 * 5 * (2 + 3), BenchRunner.progressUnits(new BenchSettings(List.of(Device.CPU, Device.GPU),
+                List.of(1, 2, 4), List.of(1, 2), List.of(3), 3, 2, List.of(0, 8), 4, 1)));
     }
 
     @Test
@@ -101,13 +101,16 @@ class BenchPartsTest {
         Progress b = new Progress(new PrintWriter(bar), Progress.Mode.BAR, 4);
         b.begin("x");
         b.advance();
+        b.note("between");
         b.advance();
         b.finish();
+        b.note("after");
         String s = bar.toString();
         assertTrue(s.contains("\r[>                             ]   0% x"), s);
         assertTrue(s.contains("\r[===============>              ]  50% x"), s);
-        assertTrue(s.endsWith("\r\u001b[K"), s);
-        assertFalse(s.contains("\n"), s);
+        assertTrue(s.contains("\r\u001b[Kbench: between" + System.lineSeparator() + "\r[=======>"), s);
+        assertTrue(s.endsWith("\r\u001b[Kbench: after" + System.lineSeparator()), s); // the bar is gone for good
+        assertEquals(2, s.chars().filter(c -> c == '\n').count(), s); // lines() would also split at \r
 
         StringWriter none = new StringWriter();
         Progress n = new Progress(new PrintWriter(none), Progress.Mode.NONE, 4);

@@ -38,7 +38,7 @@ class BenchSmokeTest {
         Path model = cache.resolve("tiny-q8_0-seed42.gguf");
         assertTrue(Files.isRegularFile(model));
         assertTrue(r.err().contains("bench: generating synthetic model tiny-q8_0"), r.err());
-        assertTrue(r.err().contains("bench: cpu t=2 pp32 (run 2/2)"), r.err());
+        assertTrue(r.err().contains("bench: cpu t=2 pp32 (warm-up)\nbench: cpu t=2 pp32 (run 1/2)\nbench: cpu t=2 pp32 (run 2/2)\n"), r.err());
 
         checkMarkdown(r.out());
         checkJson(out.resolve("results.json"), Files.size(model));
@@ -49,12 +49,13 @@ class BenchSmokeTest {
         // the second run reuses the cached model and says nothing about generating it
         FileTime written = Files.getLastModifiedTime(model);
         BenchCli again = BenchCli.run("bench", "--synthetic", "tiny-q8_0", "--cache-dir", cache.toString(),
-                "-t", "1", "-p", "8", "-n", "0", "-r", "1", "--progress", "none");
+                "-t", "1", "-p", "8", "-n", "0", "-r", "1", "--warmup", "0", "--progress", "none");
         assertEquals(0, again.exit(), again.err());
         assertEquals("", again.err());
         assertEquals(written, Files.getLastModifiedTime(model));
         assertTrue(again.out().contains("| cpu    |       1 |  pp8 |"), again.out());
         assertFalse(again.out().contains("tg"), again.out());
+        assertTrue(again.out().contains("1 runs per test after 0 warm-up runs;"), again.out());
     }
 
     private static void checkMarkdown(String md) {

@@ -81,7 +81,7 @@ class LlamaBenchResultTest {
                 + "echo 'llama_model_loader: loaded meta data' >&2\ncat '" + json + "'\n");
         assertEquals(Optional.empty(), LlamaBench.find(dir.toString()));
         assertEquals(Optional.of(exe), LlamaBench.find("/nonexistent" + File.pathSeparator + bin));
-        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128), List.of(128), 3,
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128), List.of(128), 3, 1,
                 List.of(), 16, 1);
         List<LlamaBenchResult> r = LlamaBench.run(exe, Path.of("/tmp/q/1.2b-q4_0.gguf"), s);
         assertEquals(LlamaBenchResult.parse(sample()), r);
@@ -101,12 +101,12 @@ class LlamaBenchResultTest {
 
     @Test
     void runsLlamaBenchWithOurSettings() {
-        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128, 512), List.of(128), 3,
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128, 512), List.of(128), 3, 1,
                 List.of(512), 16, 1);
         assertEquals(List.of("/usr/bin/llama-bench", "-m", "/m.gguf", "-t", "1,2", "-r", "3", "-o", "json",
                         "-p", "128,512", "-n", "128"),
                 LlamaBench.arguments(Path.of("/usr/bin/llama-bench"), Path.of("/m.gguf"), s));
-        BenchSettings onlyTg = new BenchSettings(List.of(Device.CPU), List.of(4), List.of(), List.of(64), 1, List.of(), 16, 1);
+        BenchSettings onlyTg = new BenchSettings(List.of(Device.CPU), List.of(4), List.of(), List.of(64), 1, 1, List.of(), 16, 1);
         assertEquals(List.of("/l", "-m", "/m.gguf", "-t", "4", "-r", "1", "-o", "json", "-p", "0", "-n", "64"),
                 LlamaBench.arguments(Path.of("/l"), Path.of("/m.gguf"), onlyTg));
     }

@@ -20,7 +20,7 @@ class ReportFormatTest {
 
     /** pp128 in 1 s and 2 s: 128 and 64 tok/s, mean 96, stddev sqrt(2·32²) = 45.254834. */
     static BenchReport report(List<LlamaBenchResult> llama) {
-        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128), List.of(4), 2,
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(1, 2), List.of(128), List.of(4), 2, 1,
                 List.of(), 16, 1);
         TestResult pp = new TestResult(TestSpec.pp(128), new long[]{1_000_000_000L, 2_000_000_000L},
                 new long[]{1_000_000_000L, 2_000_000_000L}, "2026-11-21T12:00:01Z");
