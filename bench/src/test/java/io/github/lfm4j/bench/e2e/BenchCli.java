@@ -20,9 +20,19 @@ record BenchCli(int exit, String out, String err) {
 
     /** The error output is exactly one line "lfm4j: ..." without a stack trace. */
     String oneErrorLine() {
+        return oneErrorLine(1);
+    }
+
+    /** A command line that does not parse: one line, exit {@code Lfm4jCli.USAGE_ERROR}. */
+    String oneUsageErrorLine() {
+        return oneErrorLine(io.github.lfm4j.runner.cli.Lfm4jCli.USAGE_ERROR);
+    }
+
+    private String oneErrorLine(int expectedExit) {
         String e = err.strip();
-        if (exit != 1 || e.contains("\n") || !e.startsWith("lfm4j: ") || e.contains("\tat ")) {
-            throw new AssertionError("expected exit 1 and one line 'lfm4j: ...', got exit " + exit + " and:\n" + err);
+        if (exit != expectedExit || e.contains("\n") || !e.startsWith("lfm4j: ") || e.contains("\tat ")) {
+            throw new AssertionError("expected exit " + expectedExit + " and one line 'lfm4j: ...', got exit " + exit
+                    + " and:\n" + err);
         }
         return e;
     }

@@ -52,7 +52,7 @@ class BenchErrorsTest {
                 error("bench", "--synthetic", "tiny-q8_0", "--context-sweep", "-5"));
         assertEquals("lfm4j: unknown progress mode 'fancy' (known: auto, bar, lines, none)",
                 error("bench", "--synthetic", "tiny-q8_0", "--progress", "fancy"));
-        assertTrue(error("bench", "--synthetic", "tiny-q8_0", "-t", "two").contains("two"));
+        assertTrue(BenchCli.run("bench", "--synthetic", "tiny-q8_0", "-t", "two").oneUsageErrorLine().contains("two"));
         Path file = Files.writeString(dir.resolve("file"), "x");
         assertEquals("lfm4j: --out " + file + " exists and is not a directory",
                 error("bench", "--synthetic", "tiny-q8_0", "--out", file.toString()));
