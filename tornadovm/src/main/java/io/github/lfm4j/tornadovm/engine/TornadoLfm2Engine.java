@@ -1,0 +1,274 @@
+package io.github.lfm4j.tornadovm.engine;
+
+import io.github.lfm4j.model.gguf.GGUFFile;
+import io.github.lfm4j.model.lfm2.Lfm2Config;
+import io.github.lfm4j.model.lfm2.Lfm2Weights;
+import io.github.lfm4j.tornadovm.kernels.AttentionKernels;
+import io.github.lfm4j.tornadovm.kernels.ConvKernels;
+import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
+import io.github.lfm4j.tornadovm.kernels.NormKernels;
+import io.github.lfm4j.tornadovm.kernels.Step;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An LFM2 model on a TornadoVM device, built once at load. The weights, the KV cache, the conv state, the RoPE
+ * tables and every activation live on the device: weights are sent once (FIRST_EXECUTION) and nothing else is ever
+ * copied back during generation. Per token only the step array (token id, position: 8 bytes) goes in, and either the
+ * argmax token (4 bytes) or the logits come out.
+ *
+ * <p>The plan has two task graphs: {@code layers} (embedding lookup and every block, leaving the residual stream in
+ * {@code x}) and {@code head} (final norm, logits, argmax), which takes {@code x} (and the tied embedding) from the
+ * first graph without copies (persistOnDevice / consumeFromDevice). Prefill runs only the first graph for all but
+ * its last token. The device state is one conversation, driven through {@link #session()}.
+ *
+ * <p>Run on the SDK's JVM arguments ({@code @$TORNADOVM_HOME/tornado-argfile}) with
+ * {@code -Dtornado.recover.bailout=False}: otherwise a kernel that fails to compile silently runs as sequential
+ * Java, which for KernelContext kernels gives wrong results.
+ */
+public final class TornadoLfm2Engine implements AutoCloseable {
+    /** A whole-model graph needs far more than TornadoVM's default 4 KiB of graph bytecode. */
+    private static final String BYTECODE_SIZE = String.valueOf(1 << 20);
+
+    /** Load-time facts and costs, for diagnostics and benchmarks. */
+    public record LoadInfo(String device, long deviceBytes, long weightBytes, int layerTasks, int headTasks,
+                           double repackMillis, double firstStepMillis) {}
+
+    private final Lfm2Config config;
+    private final int context;
+    private final TornadoDevice device;
+    private final TornadoExecutionPlan plan;
+    private final IntArray step = new IntArray(Step.SIZE);
+    private final IntArray argmax = new IntArray(1);
+    private final FloatArray logits;
+    private final TornadoSession session;
+    private final LoadInfo info;
+    private boolean closed;
+
+    private TornadoLfm2Engine(GGUFFile file, int context, Consumer<String> notices) {
+        long t0 = System.nanoTime();
+        this.config = Lfm2Config.from(file);
+        if (context < 1 || context > config.contextLength()) {
+            throw new IllegalArgumentException("context of " + context + " tokens is outside [1, "
+                    + config.contextLength() + "] (the model's trained context)");
+        }
+        if (config.headDim() % 2 != 0) {
+            throw new IllegalArgumentException("head dimension " + config.headDim() + " is odd; RoPE needs pairs");
+        }
+        this.context = context;
+        Lfm2Config c = config;
+        int dim = c.dim(), ffn = c.ffnDim(), heads = c.heads(), headDim = c.headDim(), half = headDim / 2;
+        int kvDim = c.kvHeadCount() * headDim, qDim = heads * headDim, convL = c.convCache(), vocab = c.vocabSize();
+        float eps = c.rmsEps();
+
+        DeviceWeights w = new DeviceWeights(c, Lfm2Weights.load(file, c), notices);
+        double repackMillis = (System.nanoTime() - t0) / 1e6;
+
+        // device-resident state and activations
+        long kvFloats = (long) Math.max(1, c.attentionLayerCount()) * context * kvDim;
+        if (kvFloats > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a KV cache of " + context + " tokens does not fit one device array; "
+                    + "use a shorter context");
+        }
+        FloatArray keyCache = new FloatArray((int) kvFloats), valueCache = new FloatArray((int) kvFloats);
+        FloatArray convState = new FloatArray(Math.max(1, c.convLayerCount() * (convL - 1) * dim));
+        FloatArray cos = new FloatArray(context * half), sin = new FloatArray(context * half);
+        for (int i = 0; i < half; i++) {
+            // same float64 angle as the CPU engine, so both rotate by identical floats
+            float invFreq = (float) Math.pow(c.ropeTheta(), -2.0 * i / headDim);
+            for (int p = 0; p < context; p++) {
+                double theta = (double) p * invFreq;
+                cos.set(p * half + i, (float) Math.cos(theta));
+                sin.set(p * half + i, (float) Math.sin(theta));
+            }
+        }
+        FloatArray x = new FloatArray(dim), h = new FloatArray(dim), y = new FloatArray(dim);
+        FloatArray bcx = new FloatArray(3 * dim), q = new FloatArray(qDim), att = new FloatArray(qDim);
+        FloatArray k = new FloatArray(Math.max(1, kvDim)), v = new FloatArray(Math.max(1, kvDim));
+        FloatArray gate = new FloatArray(ffn), up = new FloatArray(ffn);
+        FloatArray scores = new FloatArray(Math.max(1, heads * context));
+        FloatArray xn = new FloatArray(dim);
+        this.logits = new FloatArray(vocab);
+        Object[] state = {keyCache, valueCache, convState, cos, sin, x, h, y, bcx, q, att, k, v, gate, up, scores};
+        Object[] headState = {xn, logits, argmax};
+
+        this.device = TornadoExecutionPlan.getDevice(0, 0);
+        long needed = w.bytes() + bytesOf(state) + bytesOf(headState);
+        checkMemory(needed, w.bytes(), keyCache.getNumBytesOfSegment() * 2, w);
+
+        GridScheduler grids = new GridScheduler();
+        GraphBuilder g = new GraphBuilder("layers", grids);
+        g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.layerArrays())
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, state)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, step);
+        g.embed("embed", w.embedding, step, x);
+        float attnScale = (float) (1.0 / Math.sqrt(headDim));
+        for (int l = 0; l < c.layers(); l++) {
+            DeviceWeights.Layer L = w.layers[l];
+            String p = "l" + l + "_";
+            g.graph().task(g.grid(p + "norm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm, g.ctx(), x,
+                    L.attnNorm(), h, dim, eps);
+            if (L.attention()) {
+                int kvHeads = L.kvHeads(), cacheOffset = L.cacheIndex() * context * kvDim;
+                g.matvec(p + "q", L.wq(), h, q, false);
+                g.matvec(p + "k", L.wk(), h, k, false);
+                g.matvec(p + "v", L.wv(), h, v, false);
+                g.graph().task(g.grid(p + "rope", (heads + kvHeads) * NormKernels.LOCAL, NormKernels.LOCAL),
+                        NormKernels::qkNormRopeAppend, g.ctx(), q, k, v, L.qNorm(), L.kNorm(), cos, sin, step,
+                        keyCache, valueCache, heads, headDim, kvDim, cacheOffset, eps);
+                g.graph().task(g.grid(p + "attn", heads * AttentionKernels.LOCAL, AttentionKernels.LOCAL),
+                        AttentionKernels::attention, g.ctx(), q, keyCache, valueCache, scores, att, step, headDim,
+                        kvDim, heads / kvHeads, context, cacheOffset, attnScale);
+                g.matvec(p + "o", L.wo(), att, x, true);
+            } else {
+                int stateOffset = L.stateIndex() * (convL - 1) * dim;
+                g.matvec(p + "in", L.inProj(), h, bcx, false);
+                g.graph().task(g.grid(p + "conv", GraphBuilder.roundUp(dim, 64), 64), ConvKernels::shortConv,
+                        g.ctx(), bcx, L.convTaps(), convState, y, step, dim, convL, stateOffset);
+                g.matvec(p + "out", L.outProj(), y, x, true);
+            }
+            g.graph().task(g.grid(p + "ffnnorm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm,
+                    g.ctx(), x, L.ffnNorm(), h, dim, eps);
+            g.matvec(p + "gate", L.gate(), h, gate, false);
+            g.matvec(p + "up", L.up(), h, up, false);
+            g.graph().task(g.grid(p + "swiglu", GraphBuilder.roundUp(ffn, 64), 64), ElementwiseKernels::swiglu,
+                    g.ctx(), gate, up, ffn);
+            g.matvec(p + "down", L.down(), gate, x, true);
+        }
+        List<Object> shared = new ArrayList<>(List.of(x));
+        if (w.tiedOutput) shared.addAll(List.of(GraphBuilder.arrays(w.embedding)));
+        g.graph().persistOnDevice(shared.toArray());
+
+        GraphBuilder hg = new GraphBuilder("head", grids);
+        hg.graph().consumeFromDevice("layers", shared.toArray());
+        if (w.headArrays().length > 0) hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.headArrays());
+        hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, headState);
+        hg.graph().task(hg.grid("norm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm, hg.ctx(), x,
+                w.outputNorm, xn, dim, eps);
+        hg.matvec("logits", w.output, xn, logits, false);
+        hg.graph().task(hg.grid("argmax", ElementwiseKernels.ARGMAX_LOCAL, ElementwiseKernels.ARGMAX_LOCAL),
+                ElementwiseKernels::argmax, hg.ctx(), logits, argmax, vocab);
+        hg.graph().transferToHost(DataTransferMode.EVERY_EXECUTION, argmax)
+                .transferToHost(DataTransferMode.UNDER_DEMAND, logits);
+
+        this.plan = new TornadoExecutionPlan(g.graph().snapshot(), hg.graph().snapshot());
+        plan.withGridScheduler(grids);
+
+        // first step: uploads the weights and compiles every kernel. Token 0 at position 0 writes only KV slot 0
+        // and the conv state, which the first real token (position 0) overwrites / ignores.
+        long t1 = System.nanoTime();
+        runLayers(0, 0);
+        runHead();
+        double firstStepMillis = (System.nanoTime() - t1) / 1e6;
+        this.info = new LoadInfo(device.getDeviceName() + " (" + device.getDescription() + ")", needed, w.bytes(),
+                g.tasks(), hg.tasks(), repackMillis, firstStepMillis);
+        this.session = new TornadoSession(this, context, vocab);
+    }
+
+    /**
+     * Loads the GGUF file at {@code path} onto the default TornadoVM device with room for {@code context} tokens.
+     * One-line notices (weights repacked for the GPU) go to {@code notices}.
+     */
+    public static TornadoLfm2Engine load(Path path, int context, Consumer<String> notices) {
+        System.getProperties().putIfAbsent("tornado.tvm.maxbytecodesize", BYTECODE_SIZE);
+        try (GGUFFile f = GGUFFile.open(path)) {
+            return new TornadoLfm2Engine(f, context, notices); // every weight is copied: the mapping can go
+        }
+    }
+
+    /** {@link #load(Path, int, Consumer)} with notices on standard error. */
+    public static TornadoLfm2Engine load(Path path, int context) {
+        return load(path, context, System.err::println);
+    }
+
+    private static long bytesOf(Object[] arrays) {
+        long b = 0;
+        for (Object o : arrays) {
+            b += o instanceof FloatArray f ? f.getNumBytesOfSegment() : ((IntArray) o).getNumBytesOfSegment();
+        }
+        return b;
+    }
+
+    private void checkMemory(long needed, long weights, long kv, DeviceWeights w) {
+        long global = device.getMaxGlobalMemory();
+        if (global > 0 && needed > global) {
+            throw new IllegalStateException(String.format("the model needs %d MiB of device memory (weights %d MiB, "
+                            + "KV cache %d MiB for %d tokens) but %s has %d MiB; use a smaller model or context",
+                    needed >> 20, weights >> 20, kv >> 20, context, device.getDeviceName(), global >> 20));
+        }
+        long maxAlloc = device.getMaxAllocMemory();
+        long largest = Math.max(w.embedding.deviceBytes(), kv / 2);
+        if (maxAlloc > 0 && largest > maxAlloc) {
+            throw new IllegalStateException(String.format("one device buffer of %d MiB is needed but %s allocates at "
+                    + "most %d MiB per buffer", largest >> 20, device.getDeviceName(), maxAlloc >> 20));
+        }
+    }
+
+    /** Runs the embedding and all blocks for {@code token} at {@code position}. */
+    void runLayers(int token, int position) {
+        step.set(Step.TOKEN, token);
+        step.set(Step.POSITION, position);
+        plan.withGraph(0).execute();
+    }
+
+    /** Runs the final norm, logits and argmax on the residual stream left by {@link #runLayers}. */
+    TornadoExecutionResult runHead() {
+        return plan.withGraph(1).execute();
+    }
+
+    int argmaxResult() {
+        return argmax.get(0);
+    }
+
+    /** Copies the logits of the last {@link #runHead} to the host, into {@code dst}. */
+    void fetchLogits(TornadoExecutionResult result, float[] dst) {
+        result.transferToHost(logits);
+        for (int i = 0; i < dst.length; i++) dst[i] = logits.get(i);
+    }
+
+    /** The conversation state on the device. There is one per engine (the device holds one KV cache). */
+    public TornadoSession session() {
+        checkOpen();
+        return session;
+    }
+
+    void checkOpen() {
+        if (closed) throw new IllegalStateException("the GPU engine is closed");
+    }
+
+    public Lfm2Config config() {
+        return config;
+    }
+
+    public int context() {
+        return context;
+    }
+
+    public LoadInfo loadInfo() {
+        return info;
+    }
+
+    /** Frees the device memory of this engine. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            plan.freeDeviceMemory();
+            plan.close();
+        } catch (TornadoExecutionPlanException e) {
+            throw new IllegalStateException("could not release the GPU engine: " + e.getMessage(), e);
+        }
+    }
+}
