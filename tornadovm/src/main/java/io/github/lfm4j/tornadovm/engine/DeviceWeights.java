@@ -32,9 +32,10 @@ final class DeviceWeights {
     final FloatArray outputNorm;
     final Layer[] layers;
     final boolean tiedOutput;
-    /** Arrays the layer graph uploads (embedding included) and those only the head graph needs. */
-    private final List<Object> layerArrays = new ArrayList<>(), headArrays = new ArrayList<>();
-    private List<Object> target = layerArrays;
+    /** Device arrays of the embedding, of each layer, and of the head (output norm, untied output matrix). */
+    private final List<Object> embeddingArrays = new ArrayList<>(), headArrays = new ArrayList<>();
+    private final List<List<Object>> layerArrays = new ArrayList<>();
+    private List<Object> target = embeddingArrays;
     private long bytes;
 
     DeviceWeights(Lfm2Config c, Lfm2Weights w, Consumer<String> notices) {
@@ -44,11 +45,12 @@ final class DeviceWeights {
         target = headArrays;
         output = tiedOutput ? embedding : matrix(w.output(), repacked);
         outputNorm = vector(w.outputNorm());
-        target = layerArrays;
         layers = new Layer[c.layers()];
         int cacheIndex = 0, stateIndex = 0;
         for (int i = 0; i < layers.length; i++) {
             Lfm2Weights.Layer l = w.layers()[i];
+            target = new ArrayList<>();
+            layerArrays.add(target);
             FloatArray attnNorm = vector(l.attnNorm()), ffnNorm = vector(l.ffnNorm());
             DeviceMatrix gate = matrix(l.ffnGate(), repacked), up = matrix(l.ffnUp(), repacked),
                     down = matrix(l.ffnDown(), repacked);
@@ -84,9 +86,13 @@ final class DeviceWeights {
         return a;
     }
 
-    /** Every device array of the layers (embedding included), for the transfer declaration of the layer graph. */
-    Object[] layerArrays() {
-        return layerArrays.toArray();
+    Object[] embeddingArrays() {
+        return embeddingArrays.toArray();
+    }
+
+    /** The device arrays of layer {@code i}'s weights, for the transfer declaration of its graph. */
+    Object[] layerArrays(int i) {
+        return layerArrays.get(i).toArray();
     }
 
     /** The output norm and (when not tied to the embedding) the output matrix: uploaded by the head graph. */

@@ -9,10 +9,13 @@ import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
 import io.github.lfm4j.tornadovm.kernels.NormKernels;
 import io.github.lfm4j.tornadovm.kernels.Step;
 import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.TornadoProfilerResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -28,10 +31,10 @@ import java.util.function.Consumer;
  * copied back during generation. Per token only the step array (token id, position: 8 bytes) goes in, and either the
  * argmax token (4 bytes) or the logits come out.
  *
- * <p>The plan has two task graphs: {@code layers} (embedding lookup and every block, leaving the residual stream in
- * {@code x}) and {@code head} (final norm, logits, argmax), which takes {@code x} (and the tied embedding) from the
- * first graph without copies (persistOnDevice / consumeFromDevice). Prefill runs only the first graph for all but
- * its last token. The device state is one conversation, driven through {@link #session()}.
+ * <p>The plan has a few {@code layersN} task graphs (embedding lookup and a run of blocks each, passing the residual
+ * stream {@code x} on) and a {@code head} graph (final norm, logits, argmax), which takes {@code x} (and the tied
+ * embedding) from the layer graphs without copies (persistOnDevice / consumeFromDevice). Prefill runs only the layer
+ * graphs for all but its last token. The device state is one conversation, driven through {@link #session()}.
  *
  * <p>Run on the SDK's JVM arguments ({@code @$TORNADOVM_HOME/tornado-argfile}) with
  * {@code -Dtornado.recover.bailout=False}: otherwise a kernel that fails to compile silently runs as sequential
@@ -40,9 +43,11 @@ import java.util.function.Consumer;
 public final class TornadoLfm2Engine implements AutoCloseable {
     /** A whole-model graph needs far more than TornadoVM's default 4 KiB of graph bytecode. */
     private static final String BYTECODE_SIZE = String.valueOf(1 << 20);
+    /** Blocks per task graph (override: -Dlfm4j.tornado.layersPerGraph); 6 LFM2 blocks fit a graph's 1024 nodes. */
+    private static final int LAYERS_PER_GRAPH = 4;
 
     /** Load-time facts and costs, for diagnostics and benchmarks. */
-    public record LoadInfo(String device, long deviceBytes, long weightBytes, int layerTasks, int headTasks,
+    public record LoadInfo(String device, long deviceBytes, long weightBytes, int layerGraphs, int layerTasks, int headTasks,
                            double repackMillis, double firstStepMillis) {}
 
     private final Lfm2Config config;
@@ -54,7 +59,9 @@ public final class TornadoLfm2Engine implements AutoCloseable {
     private final FloatArray logits;
     private final TornadoSession session;
     private final LoadInfo info;
-    private boolean closed;
+    private final int layerGraphCount;
+    private boolean closed, profiling;
+    private long profiledExecutes, kernelNanos, bytesIn, bytesOut;
 
     private TornadoLfm2Engine(GGUFFile file, int context, Consumer<String> notices) {
         long t0 = System.nanoTime();
@@ -75,14 +82,10 @@ public final class TornadoLfm2Engine implements AutoCloseable {
         DeviceWeights w = new DeviceWeights(c, Lfm2Weights.load(file, c), notices);
         double repackMillis = (System.nanoTime() - t0) / 1e6;
 
-        // device-resident state and activations
-        long kvFloats = (long) Math.max(1, c.attentionLayerCount()) * context * kvDim;
-        if (kvFloats > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("a KV cache of " + context + " tokens does not fit one device array; "
-                    + "use a shorter context");
-        }
-        FloatArray keyCache = new FloatArray((int) kvFloats), valueCache = new FloatArray((int) kvFloats);
-        FloatArray convState = new FloatArray(Math.max(1, c.convLayerCount() * (convL - 1) * dim));
+        this.device = TornadoExecutionPlan.getDevice(0, 0);
+        this.logits = new FloatArray(vocab);
+        FloatArray x = new FloatArray(dim), xn = new FloatArray(dim);
+        Object[] headState = {xn, logits, argmax};
         FloatArray cos = new FloatArray(context * half), sin = new FloatArray(context * half);
         for (int i = 0; i < half; i++) {
             // same float64 angle as the CPU engine, so both rotate by identical floats
@@ -93,65 +96,93 @@ public final class TornadoLfm2Engine implements AutoCloseable {
                 sin.set(p * half + i, (float) Math.sin(theta));
             }
         }
-        FloatArray x = new FloatArray(dim), h = new FloatArray(dim), y = new FloatArray(dim);
-        FloatArray bcx = new FloatArray(3 * dim), q = new FloatArray(qDim), att = new FloatArray(qDim);
-        FloatArray k = new FloatArray(Math.max(1, kvDim)), v = new FloatArray(Math.max(1, kvDim));
-        FloatArray gate = new FloatArray(ffn), up = new FloatArray(ffn);
-        FloatArray scores = new FloatArray(Math.max(1, heads * context));
-        FloatArray xn = new FloatArray(dim);
-        this.logits = new FloatArray(vocab);
-        Object[] state = {keyCache, valueCache, convState, cos, sin, x, h, y, bcx, q, att, k, v, gate, up, scores};
-        Object[] headState = {xn, logits, argmax};
 
-        this.device = TornadoExecutionPlan.getDevice(0, 0);
-        long needed = w.bytes() + bytesOf(state) + bytesOf(headState);
-        checkMemory(needed, w.bytes(), keyCache.getNumBytesOfSegment() * 2, w);
-
+        // TornadoVM's graph holds at most 1024 nodes (buffers, tasks, ...): the blocks are split over several
+        // graphs that pass the residual stream x along without copies. Each graph owns its blocks' KV cache,
+        // conv state and scratch activations, so nothing else crosses graph boundaries.
+        int perGraph = Math.max(1, Integer.getInteger("lfm4j.tornado.layersPerGraph", LAYERS_PER_GRAPH));
+        int chunks = (c.layers() + perGraph - 1) / perGraph;
+        List<GraphBuilder> layerGraphs = new ArrayList<>();
+        // TornadoVM hands device buffers over only from the graph executed just before: x, and the embedding when
+        // the head reuses it as the output matrix, are passed along every layer graph to the head.
+        List<Object> carried = new ArrayList<>(List.of(x));
+        if (w.tiedOutput) carried.addAll(List.of(w.embeddingArrays()));
+        Object[] carry = carried.toArray();
         GridScheduler grids = new GridScheduler();
-        GraphBuilder g = new GraphBuilder("layers", grids);
-        g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.layerArrays())
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, state)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, step);
-        g.embed("embed", w.embedding, step, x);
         float attnScale = (float) (1.0 / Math.sqrt(headDim));
-        for (int l = 0; l < c.layers(); l++) {
-            DeviceWeights.Layer L = w.layers[l];
-            String p = "l" + l + "_";
-            g.graph().task(g.grid(p + "norm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm, g.ctx(), x,
-                    L.attnNorm(), h, dim, eps);
-            if (L.attention()) {
-                int kvHeads = L.kvHeads(), cacheOffset = L.cacheIndex() * context * kvDim;
-                g.matvec(p + "q", L.wq(), h, q, false);
-                g.matvec(p + "k", L.wk(), h, k, false);
-                g.matvec(p + "v", L.wv(), h, v, false);
-                g.graph().task(g.grid(p + "rope", (heads + kvHeads) * NormKernels.LOCAL, NormKernels.LOCAL),
-                        NormKernels::qkNormRopeAppend, g.ctx(), q, k, v, L.qNorm(), L.kNorm(), cos, sin, step,
-                        keyCache, valueCache, heads, headDim, kvDim, cacheOffset, eps);
-                g.graph().task(g.grid(p + "attn", heads * AttentionKernels.LOCAL, AttentionKernels.LOCAL),
-                        AttentionKernels::attention, g.ctx(), q, keyCache, valueCache, scores, att, step, headDim,
-                        kvDim, heads / kvHeads, context, cacheOffset, attnScale);
-                g.matvec(p + "o", L.wo(), att, x, true);
-            } else {
-                int stateOffset = L.stateIndex() * (convL - 1) * dim;
-                g.matvec(p + "in", L.inProj(), h, bcx, false);
-                g.graph().task(g.grid(p + "conv", GraphBuilder.roundUp(dim, 64), 64), ConvKernels::shortConv,
-                        g.ctx(), bcx, L.convTaps(), convState, y, step, dim, convL, stateOffset);
-                g.matvec(p + "out", L.outProj(), y, x, true);
+        long needed = w.bytes() + bytesOf(headState) + 2 * cos.getNumBytesOfSegment(), kvBytes = 0;
+        for (int ci = 0; ci < chunks; ci++) {
+            int first = ci * perGraph, end = Math.min(c.layers(), first + perGraph);
+            int attnLayers = 0, convLayers = 0;
+            for (int l = first; l < end; l++) {
+                if (w.layers[l].attention()) attnLayers++;
+                else convLayers++;
             }
-            g.graph().task(g.grid(p + "ffnnorm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm,
-                    g.ctx(), x, L.ffnNorm(), h, dim, eps);
-            g.matvec(p + "gate", L.gate(), h, gate, false);
-            g.matvec(p + "up", L.up(), h, up, false);
-            g.graph().task(g.grid(p + "swiglu", GraphBuilder.roundUp(ffn, 64), 64), ElementwiseKernels::swiglu,
-                    g.ctx(), gate, up, ffn);
-            g.matvec(p + "down", L.down(), gate, x, true);
+            long kvFloats = (long) Math.max(1, attnLayers) * context * kvDim;
+            if (kvFloats > Integer.MAX_VALUE - 64) {
+                throw new IllegalArgumentException("a KV cache of " + context + " tokens does not fit one device "
+                        + "array; use a shorter context");
+            }
+            FloatArray keyCache = new FloatArray((int) kvFloats), valueCache = new FloatArray((int) kvFloats);
+            FloatArray convState = new FloatArray(Math.max(1, convLayers * (convL - 1) * dim));
+            FloatArray h = new FloatArray(dim), y = new FloatArray(dim);
+            FloatArray bcx = new FloatArray(3 * dim), q = new FloatArray(qDim), att = new FloatArray(qDim);
+            FloatArray k = new FloatArray(Math.max(1, kvDim)), v = new FloatArray(Math.max(1, kvDim));
+            FloatArray gate = new FloatArray(ffn), up = new FloatArray(ffn);
+            FloatArray scores = new FloatArray(Math.max(1, heads * context));
+            Object[] state = {keyCache, valueCache, convState, cos, sin, h, y, bcx, q, att, k, v, gate, up, scores};
+            needed += bytesOf(state) + x.getNumBytesOfSegment();
+            kvBytes += 2 * keyCache.getNumBytesOfSegment();
+
+            GraphBuilder g = new GraphBuilder("layers" + ci, grids);
+            layerGraphs.add(g);
+            if (ci > 0) g.graph().consumeFromDevice("layers" + (ci - 1), carry);
+            if (ci == 0) g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.embeddingArrays());
+            for (int l = first; l < end; l++) {
+                g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.layerArrays(l));
+            }
+            g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, state)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, step);
+            if (ci == 0) g.embed("embed", w.embedding, step, x);
+            int cacheIndex = 0, stateIndex = 0;
+            for (int l = first; l < end; l++) {
+                DeviceWeights.Layer L = w.layers[l];
+                String p = "l" + l + "_";
+                g.graph().task(g.grid(p + "norm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm, g.ctx(),
+                        x, L.attnNorm(), h, dim, eps);
+                if (L.attention()) {
+                    int kvHeads = L.kvHeads(), cacheOffset = cacheIndex++ * context * kvDim;
+                    g.matvec(p + "q", L.wq(), h, q, false);
+                    g.matvec(p + "k", L.wk(), h, k, false);
+                    g.matvec(p + "v", L.wv(), h, v, false);
+                    g.graph().task(g.grid(p + "rope", (heads + kvHeads) * NormKernels.LOCAL, NormKernels.LOCAL),
+                            NormKernels::qkNormRopeAppend, g.ctx(), q, k, v, L.qNorm(), L.kNorm(), cos, sin, step,
+                            keyCache, valueCache, heads, headDim, kvDim, cacheOffset, eps);
+                    g.graph().task(g.grid(p + "attn", heads * AttentionKernels.LOCAL, AttentionKernels.LOCAL),
+                            AttentionKernels::attention, g.ctx(), q, keyCache, valueCache, scores, att, step, headDim,
+                            kvDim, heads / kvHeads, context, cacheOffset, attnScale);
+                    g.matvec(p + "o", L.wo(), att, x, true);
+                } else {
+                    int stateOffset = stateIndex++ * (convL - 1) * dim;
+                    g.matvec(p + "in", L.inProj(), h, bcx, false);
+                    g.graph().task(g.grid(p + "conv", GraphBuilder.roundUp(dim, 64), 64), ConvKernels::shortConv,
+                            g.ctx(), bcx, L.convTaps(), convState, y, step, dim, convL, stateOffset);
+                    g.matvec(p + "out", L.outProj(), y, x, true);
+                }
+                g.graph().task(g.grid(p + "ffnnorm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm,
+                        g.ctx(), x, L.ffnNorm(), h, dim, eps);
+                g.matvec(p + "gate", L.gate(), h, gate, false);
+                g.matvec(p + "up", L.up(), h, up, false);
+                g.graph().task(g.grid(p + "swiglu", GraphBuilder.roundUp(ffn, 64), 64), ElementwiseKernels::swiglu,
+                        g.ctx(), gate, up, ffn);
+                g.matvec(p + "down", L.down(), gate, x, true);
+            }
+            g.graph().persistOnDevice(carry);
         }
-        List<Object> shared = new ArrayList<>(List.of(x));
-        if (w.tiedOutput) shared.addAll(List.of(GraphBuilder.arrays(w.embedding)));
-        g.graph().persistOnDevice(shared.toArray());
+        checkMemory(needed, w.bytes(), kvBytes, w);
 
         GraphBuilder hg = new GraphBuilder("head", grids);
-        hg.graph().consumeFromDevice("layers", shared.toArray());
+        hg.graph().consumeFromDevice("layers" + (chunks - 1), carry);
         if (w.headArrays().length > 0) hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.headArrays());
         hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, headState);
         hg.graph().task(hg.grid("norm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm, hg.ctx(), x,
@@ -162,7 +193,15 @@ public final class TornadoLfm2Engine implements AutoCloseable {
         hg.graph().transferToHost(DataTransferMode.EVERY_EXECUTION, argmax)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, logits);
 
-        this.plan = new TornadoExecutionPlan(g.graph().snapshot(), hg.graph().snapshot());
+        ImmutableTaskGraph[] snapshots = new ImmutableTaskGraph[chunks + 1];
+        int layerTasks = 0;
+        for (int ci = 0; ci < chunks; ci++) {
+            snapshots[ci] = layerGraphs.get(ci).graph().snapshot();
+            layerTasks += layerGraphs.get(ci).tasks();
+        }
+        snapshots[chunks] = hg.graph().snapshot();
+        this.layerGraphCount = chunks;
+        this.plan = new TornadoExecutionPlan(snapshots);
         plan.withGridScheduler(grids);
 
         // first step: uploads the weights and compiles every kernel. Token 0 at position 0 writes only KV slot 0
@@ -172,7 +211,7 @@ public final class TornadoLfm2Engine implements AutoCloseable {
         runHead();
         double firstStepMillis = (System.nanoTime() - t1) / 1e6;
         this.info = new LoadInfo(device.getDeviceName() + " (" + device.getDescription() + ")", needed, w.bytes(),
-                g.tasks(), hg.tasks(), repackMillis, firstStepMillis);
+                chunks, layerTasks, hg.tasks(), repackMillis, firstStepMillis);
         this.session = new TornadoSession(this, context, vocab);
     }
 
@@ -219,12 +258,38 @@ public final class TornadoLfm2Engine implements AutoCloseable {
     void runLayers(int token, int position) {
         step.set(Step.TOKEN, token);
         step.set(Step.POSITION, position);
-        plan.withGraph(0).execute();
+        for (int i = 0; i < layerGraphCount; i++) record(plan.withGraph(i).execute());
     }
 
     /** Runs the final norm, logits and argmax on the residual stream left by {@link #runLayers}. */
     TornadoExecutionResult runHead() {
-        return plan.withGraph(1).execute();
+        return record(plan.withGraph(layerGraphCount).execute());
+    }
+
+    private TornadoExecutionResult record(TornadoExecutionResult r) {
+        if (profiling) {
+            TornadoProfilerResult p = r.getProfilerResult();
+            profiledExecutes++;
+            kernelNanos += p.getDeviceKernelTime();
+            bytesIn += p.getTotalBytesCopyIn();
+            bytesOut += p.getTotalBytesCopyOut();
+        }
+        return r;
+    }
+
+    /** Device-side totals while profiling was on (TornadoVM's profiler; it adds its own overhead per execute). */
+    public record Profile(long executes, long kernelNanos, long bytesIn, long bytesOut) {}
+
+    /** Switches TornadoVM's profiler on (counters restart from zero) or off. */
+    public void profile(boolean on) {
+        profiling = on;
+        profiledExecutes = kernelNanos = bytesIn = bytesOut = 0;
+        if (on) plan.withProfiler(ProfilerMode.SILENT);
+        else plan.withoutProfiler();
+    }
+
+    public Profile profileTotals() {
+        return new Profile(profiledExecutes, kernelNanos, bytesIn, bytesOut);
     }
 
     int argmaxResult() {
