@@ -32,6 +32,7 @@ public final class Lfm4jCli implements Runnable {
         cl.addSubcommand("synth", new SynthCommand());
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new GenerateCommand());
+        cl.addSubcommand(new DevicesCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
         cl.setParameterExceptionHandler(Lfm4jCli::handleBadArguments);
         return cl;
