@@ -3,6 +3,7 @@ package io.github.lfm4j.tornadovm.engine;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.lfm2.Lfm2Weights;
+import io.github.lfm4j.runner.engine.spi.GpuModel;
 import io.github.lfm4j.tornadovm.kernels.AttentionKernels;
 import io.github.lfm4j.tornadovm.kernels.ConvKernels;
 import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * {@code -Dtornado.recover.bailout=False}: otherwise a kernel that fails to compile silently runs as sequential
  * Java, which for KernelContext kernels gives wrong results.
  */
-public final class TornadoLfm2Engine implements AutoCloseable {
+public final class TornadoLfm2Engine implements GpuModel {
     /** A whole-model graph needs far more than TornadoVM's default 4 KiB of graph bytecode. */
     private static final String BYTECODE_SIZE = String.valueOf(1 << 20);
     /** Blocks per task graph (override: -Dlfm4j.tornado.layersPerGraph); 6 LFM2 blocks fit a graph's 1024 nodes. */
@@ -303,6 +304,7 @@ public final class TornadoLfm2Engine implements AutoCloseable {
     }
 
     /** The conversation state on the device. There is one per engine (the device holds one KV cache). */
+    @Override
     public TornadoSession session() {
         checkOpen();
         return session;
@@ -312,10 +314,17 @@ public final class TornadoLfm2Engine implements AutoCloseable {
         if (closed) throw new IllegalStateException("the GPU engine is closed");
     }
 
+    @Override
+    public String device() {
+        return info.device();
+    }
+
+    @Override
     public Lfm2Config config() {
         return config;
     }
 
+    @Override
     public int context() {
         return context;
     }

@@ -1,5 +1,7 @@
 package io.github.lfm4j.tornadovm.engine;
 
+import io.github.lfm4j.runner.engine.spi.GpuSession;
+
 /**
  * The one conversation held on the device by a {@link TornadoLfm2Engine}, with the CPU {@code Session}'s shape:
  * {@link #decode}/{@link #prefill} return the logits after the last token (a session-owned buffer, valid until the
@@ -7,7 +9,7 @@ package io.github.lfm4j.tornadovm.engine;
  * Prefill runs token by token through the layer graph and computes logits for the last token only. Rewinding is
  * possible to 0 and to the current position (the conv state is not checkpointed on the device). Not thread-safe.
  */
-public final class TornadoSession {
+public final class TornadoSession implements GpuSession {
     private final TornadoLfm2Engine engine;
     private final int context, vocab;
     private final float[] logits;
@@ -21,25 +23,30 @@ public final class TornadoSession {
     }
 
     /** Number of tokens processed so far (the position the next token takes). */
+    @Override
     public int position() {
         return position;
     }
 
     /** Maximum number of tokens this session holds. */
+    @Override
     public int context() {
         return context;
     }
 
     /** Forgets the conversation. Free: the kernels treat position 0 as an empty conv state and KV cache. */
+    @Override
     public void reset() {
         position = 0;
     }
 
+    @Override
     public boolean canRewindTo(int pos) {
         return pos == 0 || pos == position;
     }
 
     /** Moves back to {@code pos}: only 0 or the current position; otherwise an IllegalArgumentException. */
+    @Override
     public void rewind(int pos) {
         if (pos == position) return;
         if (pos != 0) {
@@ -50,6 +57,7 @@ public final class TornadoSession {
     }
 
     /** Throws an IllegalArgumentException when {@code promptTokens + toGenerate} more tokens do not fit. */
+    @Override
     public void checkCapacity(int promptTokens, int toGenerate) {
         long needed = (long) position + promptTokens + toGenerate;
         if (needed > context) {
@@ -60,6 +68,7 @@ public final class TornadoSession {
     }
 
     /** Processes one token and returns the logits for the next (session-owned buffer). */
+    @Override
     public float[] decode(int token) {
         step(token);
         engine.fetchLogits(engine.runHead(), logits);
@@ -67,6 +76,7 @@ public final class TornadoSession {
     }
 
     /** Processes one token and returns the most likely next token (first on ties), computed on the device. */
+    @Override
     public int decodeGreedy(int token) {
         step(token);
         engine.runHead();
@@ -74,12 +84,14 @@ public final class TornadoSession {
     }
 
     /** Processes {@code tokens} and returns the logits after the last one (session-owned buffer). */
+    @Override
     public float[] prefill(int[] tokens) {
         layersOnly(tokens);
         return decode(tokens[tokens.length - 1]);
     }
 
     /** Processes {@code tokens} and returns the most likely token after the last one. */
+    @Override
     public int prefillGreedy(int[] tokens) {
         layersOnly(tokens);
         return decodeGreedy(tokens[tokens.length - 1]);

@@ -2,11 +2,21 @@ package io.github.lfm4j.tornadovm.engine;
 
 import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.engine.Session;
+import io.github.lfm4j.runner.engine.spi.GpuDevice;
+import io.github.lfm4j.runner.engine.spi.GpuEngineProvider;
+import io.github.lfm4j.runner.engine.spi.GpuEngines;
+import io.github.lfm4j.runner.engine.spi.GpuModel;
+import io.github.lfm4j.runner.engine.spi.GpuSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,17 +41,33 @@ class EngineVsCpuTest {
         return p;
     }
 
+    static final int CONTEXT = 160;
+    /** Loaded once per fixture (the first step compiles ~60 kernels: most of a test's time on PoCL). */
+    static final Map<String, GpuModel> ENGINES = new HashMap<>();
+
+    /** Loads through the ServiceLoader-found provider, as the runner does. */
+    static GpuModel engine(String name) {
+        return ENGINES.computeIfAbsent(name, n -> {
+            GpuModel m = GpuEngines.require().load(fixture(n), CONTEXT, s -> {});
+            System.out.println(n + ": " + m.config() + " " + ((TornadoLfm2Engine) m).loadInfo());
+            return m;
+        });
+    }
+
+    @AfterAll
+    static void closeEngines() {
+        ENGINES.values().forEach(GpuModel::close);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf"})
     void matchesCpuEngine(String name) {
         Path path = fixture(name);
-        int context = 160;
         int[] prompt = new Random().ints(20, 0, 3000).toArray();
-        try (Lfm2Model cpuModel = Lfm2Model.load(path, 1);
-             TornadoLfm2Engine gpu = TornadoLfm2Engine.load(path, context, s -> {})) {
-            System.out.println(name + ": " + gpu.config() + " " + gpu.loadInfo());
-            Session cpu = cpuModel.newSession(context);
-            TornadoSession s = gpu.session();
+        GpuModel gpu = engine(name);
+        try (Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
+            Session cpu = cpuModel.newSession(CONTEXT);
+            GpuSession s = gpu.session();
             s.reset();
 
             // logits after every prompt token
@@ -97,27 +123,41 @@ class EngineVsCpuTest {
         return best;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void sessionRulesAndErrors() {
-        try (TornadoLfm2Engine gpu = TornadoLfm2Engine.load(fixture("tiny-f32.gguf"), 8, s -> {})) {
-            TornadoSession s = gpu.session();
-            s.reset();
-            int vocab = gpu.config().vocabSize();
-            assertThrows(IllegalArgumentException.class, () -> s.decode(vocab));
-            assertThrows(IllegalArgumentException.class, () -> s.decode(-1));
-            assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[0]));
-            assertEquals(0, s.position(), "rejected tokens leave the session unchanged");
-            s.prefill(new int[]{1, 2, 3});
-            assertThrows(IllegalArgumentException.class, () -> s.rewind(2));
-            assertEquals(3, s.position());
-            s.rewind(3);
-            assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[]{1, 2, 3, 4, 5, 6}));
-            s.prefill(new int[]{4, 5, 6, 7, 8});
-            assertEquals(8, s.position());
-            assertThrows(IllegalStateException.class, () -> s.decode(1));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> TornadoLfm2Engine.load(fixture("tiny-f32.gguf"), 1 << 30, m -> {}));
-            assertTrue(e.getMessage().contains("context"), e.getMessage());
-        }
+        GpuModel gpu = engine("tiny-f32.gguf");
+        GpuSession s = gpu.session();
+        s.reset();
+        int vocab = gpu.config().vocabSize();
+        assertThrows(IllegalArgumentException.class, () -> s.decode(vocab));
+        assertThrows(IllegalArgumentException.class, () -> s.decode(-1));
+        assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[]{1, vocab}));
+        assertEquals(0, s.position(), "rejected tokens leave the session unchanged");
+        s.prefill(new int[]{1, 2, 3});
+        assertThrows(IllegalArgumentException.class, () -> s.rewind(2));
+        assertEquals(3, s.position());
+        s.rewind(3);
+        assertTrue(s.canRewindTo(0) && s.canRewindTo(3) && !s.canRewindTo(1));
+        assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[CONTEXT - 2]));
+        assertEquals(3, s.position());
+        s.prefill(new int[CONTEXT - 4]);
+        assertEquals(CONTEXT - 1, s.position());
+        s.decodeGreedy(5);
+        assertThrows(IllegalStateException.class, () -> s.decode(1));
+        s.reset();
+        assertEquals(0, s.position());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GpuEngines.require().load(fixture("tiny-f32.gguf"), 1 << 30, m -> {}));
+        assertTrue(e.getMessage().contains("context"), e.getMessage());
+    }
+
+    @Test
+    void providerListsTheDevice() {
+        GpuEngineProvider p = GpuEngines.require();
+        assertEquals("tornadovm", p.name());
+        List<GpuDevice> devices = p.devices();
+        assertTrue(devices.stream().anyMatch(GpuDevice::isDefault), devices.toString());
+        assertTrue(devices.stream().allMatch(d -> d.memoryBytes() > 0), devices.toString());
     }
 }
