@@ -36,7 +36,7 @@ final class DeviceWeights {
     private final List<Object> embeddingArrays = new ArrayList<>(), headArrays = new ArrayList<>();
     private final List<List<Object>> layerArrays = new ArrayList<>();
     private List<Object> target = embeddingArrays;
-    private long bytes;
+    private long bytes, largestArray;
 
     DeviceWeights(Lfm2Config c, Lfm2Weights w, Consumer<String> notices) {
         TreeSet<String> repacked = new TreeSet<>();
@@ -76,6 +76,7 @@ final class DeviceWeights {
         DeviceMatrix m = DeviceMatrix.of(t);
         target.addAll(List.of(GraphBuilder.arrays(m)));
         bytes += m.deviceBytes();
+        largestArray = Math.max(largestArray, m.largestArrayBytes());
         return m;
     }
 
@@ -98,6 +99,11 @@ final class DeviceWeights {
     /** The output norm and (when not tied to the embedding) the output matrix: uploaded by the head graph. */
     Object[] headArrays() {
         return headArrays.toArray();
+    }
+
+    /** Bytes of the largest single weight array. */
+    long largestArrayBytes() {
+        return largestArray;
     }
 
     /** Bytes of all weights on the device. */

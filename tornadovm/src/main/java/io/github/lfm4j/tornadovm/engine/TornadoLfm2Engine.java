@@ -111,7 +111,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         Object[] carry = carried.toArray();
         GridScheduler grids = new GridScheduler();
         float attnScale = (float) (1.0 / Math.sqrt(headDim));
-        long needed = w.bytes() + bytesOf(headState) + 2 * cos.getNumBytesOfSegment(), kvBytes = 0;
+        long needed = w.bytes() + bytesOf(headState) + 2 * cos.getNumBytesOfSegment(), kvBytes = 0, largestCache = 0;
         for (int ci = 0; ci < chunks; ci++) {
             int first = ci * perGraph, end = Math.min(c.layers(), first + perGraph);
             int attnLayers = 0, convLayers = 0;
@@ -134,6 +134,7 @@ public final class TornadoLfm2Engine implements GpuModel {
             Object[] state = {keyCache, valueCache, convState, cos, sin, h, y, bcx, q, att, k, v, gate, up, scores};
             needed += bytesOf(state) + x.getNumBytesOfSegment();
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
+            largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
 
             GraphBuilder g = new GraphBuilder("layers" + ci, grids);
             layerGraphs.add(g);
@@ -180,7 +181,8 @@ public final class TornadoLfm2Engine implements GpuModel {
             }
             g.graph().persistOnDevice(carry);
         }
-        checkMemory(needed, w.bytes(), kvBytes, w);
+        DeviceMemory.check(needed, w.bytes(), kvBytes, context, Math.max(w.largestArrayBytes(), largestCache),
+                device.getDeviceName(), device.getMaxGlobalMemory(), device.getMaxAllocMemory());
 
         GraphBuilder hg = new GraphBuilder("head", grids);
         hg.graph().consumeFromDevice("layers" + (chunks - 1), carry);
@@ -238,21 +240,6 @@ public final class TornadoLfm2Engine implements GpuModel {
             b += o instanceof FloatArray f ? f.getNumBytesOfSegment() : ((IntArray) o).getNumBytesOfSegment();
         }
         return b;
-    }
-
-    private void checkMemory(long needed, long weights, long kv, DeviceWeights w) {
-        long global = device.getMaxGlobalMemory();
-        if (global > 0 && needed > global) {
-            throw new IllegalStateException(String.format("the model needs %d MiB of device memory (weights %d MiB, "
-                            + "KV cache %d MiB for %d tokens) but %s has %d MiB; use a smaller model or context",
-                    needed >> 20, weights >> 20, kv >> 20, context, device.getDeviceName(), global >> 20));
-        }
-        long maxAlloc = device.getMaxAllocMemory();
-        long largest = Math.max(w.embedding.deviceBytes(), kv / 2);
-        if (maxAlloc > 0 && largest > maxAlloc) {
-            throw new IllegalStateException(String.format("one device buffer of %d MiB is needed but %s allocates at "
-                    + "most %d MiB per buffer", largest >> 20, device.getDeviceName(), maxAlloc >> 20));
-        }
     }
 
     /** Runs the embedding and all blocks for {@code token} at {@code position}. */

@@ -141,6 +141,12 @@ public final class DeviceMatrix {
                 : quants.getNumBytesOfSegment() + scales.getNumBytesOfSegment();
     }
 
+    /** Bytes of this matrix's largest device array. */
+    public long largestArrayBytes() {
+        return layout == Layout.F32 ? values.getNumBytesOfSegment()
+                : Math.max(quants.getNumBytesOfSegment(), scales.getNumBytesOfSegment());
+    }
+
     /** The weight at (row, col), decoded on the host: the plain reference the kernels are tested against. */
     public float value(int row, int col) {
         long i = (long) row * cols + col;
