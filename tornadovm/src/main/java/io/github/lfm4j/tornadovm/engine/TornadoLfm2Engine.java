@@ -111,6 +111,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         Object[] carry = carried.toArray();
         GridScheduler grids = new GridScheduler();
         float attnScale = (float) (1.0 / Math.sqrt(headDim));
+        int splits = AttentionKernels.splits(context);
         long needed = w.bytes() + bytesOf(headState) + 2 * cos.getNumBytesOfSegment(), kvBytes = 0, largestCache = 0;
         for (int ci = 0; ci < chunks; ci++) {
             int first = ci * perGraph, end = Math.min(c.layers(), first + perGraph);
@@ -131,7 +132,11 @@ public final class TornadoLfm2Engine implements GpuModel {
             FloatArray k = new FloatArray(Math.max(1, kvDim)), v = new FloatArray(Math.max(1, kvDim));
             FloatArray gate = new FloatArray(ffn), up = new FloatArray(ffn);
             FloatArray scores = new FloatArray(Math.max(1, heads * context));
-            Object[] state = {keyCache, valueCache, convState, cos, sin, h, y, bcx, q, att, k, v, gate, up, scores};
+            // attention over long contexts is split into chunks of positions (flash-decoding) and merged
+            FloatArray partMax = new FloatArray(heads * splits), partSum = new FloatArray(heads * splits);
+            FloatArray partOut = new FloatArray(heads * splits * headDim);
+            Object[] state = {keyCache, valueCache, convState, cos, sin, h, y, bcx, q, att, k, v, gate, up, scores,
+                    partMax, partSum, partOut};
             needed += bytesOf(state) + x.getNumBytesOfSegment();
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
             largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
@@ -160,9 +165,19 @@ public final class TornadoLfm2Engine implements GpuModel {
                     g.graph().task(g.grid(p + "rope", (heads + kvHeads) * NormKernels.LOCAL, NormKernels.LOCAL),
                             NormKernels::qkNormRopeAppend, g.ctx(), q, k, v, L.qNorm(), L.kNorm(), cos, sin, step,
                             keyCache, valueCache, heads, headDim, kvDim, cacheOffset, eps);
-                    g.graph().task(g.grid(p + "attn", heads * AttentionKernels.LOCAL, AttentionKernels.LOCAL),
-                            AttentionKernels::attention, g.ctx(), q, keyCache, valueCache, scores, att, step, headDim,
-                            kvDim, heads / kvHeads, context, cacheOffset, attnScale);
+                    if (splits == 1) {
+                        g.graph().task(g.grid(p + "attn", heads * AttentionKernels.LOCAL, AttentionKernels.LOCAL),
+                                AttentionKernels::attention, g.ctx(), q, keyCache, valueCache, scores, att, step,
+                                headDim, kvDim, heads / kvHeads, context, cacheOffset, attnScale);
+                    } else {
+                        g.graph().task(g.grid(p + "attn", heads * splits * AttentionKernels.LOCAL,
+                                        AttentionKernels.LOCAL), AttentionKernels::attentionSplit, g.ctx(), q, keyCache,
+                                valueCache, scores, partMax, partSum, partOut, step, headDim, kvDim, heads / kvHeads,
+                                context, splits, cacheOffset, attnScale);
+                        g.graph().task(g.grid(p + "attnsum", heads * AttentionKernels.LOCAL, AttentionKernels.LOCAL),
+                                AttentionKernels::attentionCombine, g.ctx(), partMax, partSum, partOut, att, headDim,
+                                splits);
+                    }
                     g.matvec(p + "o", L.wo(), att, x, true);
                 } else {
                     int stateOffset = stateIndex++ * (convL - 1) * dim;

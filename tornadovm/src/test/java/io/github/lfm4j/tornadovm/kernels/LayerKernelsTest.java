@@ -210,4 +210,51 @@ class LayerKernelsTest {
                 ElementwiseKernels.ARGMAX_LOCAL, ElementwiseKernels.ARGMAX_LOCAL);
         assertEquals(at, result.get(0));
     }
+
+    @Test
+    void splitAttentionEqualsSinglePass() {
+        int heads = 4, kvHeads = 1, headDim = 48, kvDim = kvHeads * headDim, context = 3 * AttentionKernels.CHUNK + 20;
+        int splits = AttentionKernels.splits(context), group = heads / kvHeads, cacheOffset = 0;
+        float scale = (float) (1 / Math.sqrt(headDim));
+        assertEquals(4, splits);
+        // positions ending inside the second chunk (two chunks empty) and inside the last one
+        for (int pos : new int[]{AttentionKernels.CHUNK + 7, context - 1}) {
+            FloatArray q = random(random, heads * headDim, 2f);
+            FloatArray kc = random(random, context * kvDim, 2f), vc = random(random, context * kvDim, 1f);
+            for (int i = 0; i < headDim; i++) kc.set(5 * kvDim + i, 30f * Math.signum(q.get(i))); // one dominant score
+            FloatArray scores = nan(heads * context), gpu = nan(heads * headDim);
+            FloatArray pMax = nan(heads * splits), pSum = nan(heads * splits), pOut = nan(heads * splits * headDim);
+            FloatArray single = nan(heads * headDim), twin = nan(heads * headDim);
+            IntArray st = step(0, pos);
+            AttentionKernels.attentionCpu(q, kc, vc, single, st, heads, headDim, kvDim, group, cacheOffset, scale);
+            AttentionKernels.attentionSplitCpu(q, kc, vc, twin, st, heads, headDim, kvDim, group, splits, cacheOffset,
+                    scale);
+            assertClose(single, twin, 1e-5f, "split twin vs single pass at " + pos);
+            String name = "split" + pos;
+            uk.ac.manchester.tornado.api.TaskGraph tg = new uk.ac.manchester.tornado.api.TaskGraph(name)
+                    .transferToDevice(uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTION, q, kc, vc,
+                            scores, pMax, pSum, pOut, gpu, st)
+                    .task("split", AttentionKernels::attentionSplit, new KernelContext(), q, kc, vc, scores, pMax, pSum,
+                            pOut, st, headDim, kvDim, group, context, splits, cacheOffset, scale)
+                    .task("combine", AttentionKernels::attentionCombine, new KernelContext(), pMax, pSum, pOut, gpu,
+                            headDim, splits)
+                    .transferToHost(uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTION, gpu);
+            uk.ac.manchester.tornado.api.GridScheduler grids = new uk.ac.manchester.tornado.api.GridScheduler();
+            uk.ac.manchester.tornado.api.WorkerGrid1D a = new uk.ac.manchester.tornado.api.WorkerGrid1D(
+                    heads * splits * AttentionKernels.LOCAL);
+            a.setLocalWork(AttentionKernels.LOCAL, 1, 1);
+            uk.ac.manchester.tornado.api.WorkerGrid1D b = new uk.ac.manchester.tornado.api.WorkerGrid1D(
+                    heads * AttentionKernels.LOCAL);
+            b.setLocalWork(AttentionKernels.LOCAL, 1, 1);
+            grids.addWorkerGrid(name + ".split", a);
+            grids.addWorkerGrid(name + ".combine", b);
+            try (uk.ac.manchester.tornado.api.TornadoExecutionPlan plan =
+                         new uk.ac.manchester.tornado.api.TornadoExecutionPlan(tg.snapshot())) {
+                plan.withGridScheduler(grids).execute();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            assertClose(twin, gpu, 1e-5f, "split attention at " + pos);
+        }
+    }
 }
