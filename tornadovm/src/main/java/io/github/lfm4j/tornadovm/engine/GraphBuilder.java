@@ -2,6 +2,7 @@ package io.github.lfm4j.tornadovm.engine;
 
 import io.github.lfm4j.tornadovm.kernels.DeviceMatrix;
 import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
+import io.github.lfm4j.tornadovm.kernels.FfnKernels;
 import io.github.lfm4j.tornadovm.kernels.MatVecKernels;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -61,6 +62,29 @@ final class GraphBuilder {
             case Q8_0 -> graph.task(id, add ? MatVecKernels::q8Add : MatVecKernels::q8, ctx, w.quants(), w.scales(), in,
                     out, cols);
             case Q4_0 -> graph.task(id, add ? MatVecKernels::q4Add : MatVecKernels::q4, ctx, w.quants(), w.scales(), in,
+                    out, cols);
+        }
+    }
+
+    /**
+     * {@code out = silu(gate·in) ⊙ (up·in)}: one fused task when both matrices share a layout, else two products and
+     * a SwiGLU task (a model may quantize gate and up differently).
+     */
+    void ffn(String id, DeviceMatrix gate, DeviceMatrix up, FloatArray in, FloatArray out, FloatArray upScratch) {
+        int cols = gate.cols();
+        if (gate.layout() != up.layout()) {
+            matvec(id + "_gate", gate, in, out, false);
+            matvec(id + "_up", up, in, upScratch, false);
+            grid(id + "_swiglu", roundUp(gate.rows(), 64), 64);
+            graph.task(id + "_swiglu", ElementwiseKernels::swiglu, ctx, out, upScratch, gate.rows());
+            return;
+        }
+        grid(id, gate.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+        switch (gate.layout()) {
+            case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols);
+            case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(), in,
+                    out, cols);
+            case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(), in,
                     out, cols);
         }
     }

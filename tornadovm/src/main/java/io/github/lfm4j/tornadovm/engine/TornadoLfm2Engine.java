@@ -188,10 +188,7 @@ public final class TornadoLfm2Engine implements GpuModel {
                 }
                 g.graph().task(g.grid(p + "ffnnorm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm,
                         g.ctx(), x, L.ffnNorm(), h, dim, eps);
-                g.matvec(p + "gate", L.gate(), h, gate, false);
-                g.matvec(p + "up", L.up(), h, up, false);
-                g.graph().task(g.grid(p + "swiglu", GraphBuilder.roundUp(ffn, 64), 64), ElementwiseKernels::swiglu,
-                        g.ctx(), gate, up, ffn);
+                g.ffn(p + "ffn", L.gate(), L.up(), h, gate, up);
                 g.matvec(p + "down", L.down(), gate, x, true);
             }
             g.graph().persistOnDevice(carry);
