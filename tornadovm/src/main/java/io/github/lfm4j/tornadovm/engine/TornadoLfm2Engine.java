@@ -112,7 +112,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         GridScheduler grids = new GridScheduler();
         float attnScale = (float) (1.0 / Math.sqrt(headDim));
         int splits = AttentionKernels.splits(context);
-        long needed = w.bytes() + bytesOf(headState) + 2 * cos.getNumBytesOfSegment(), kvBytes = 0, largestCache = 0;
+        long needed = w.bytes() + bytesOf(headState), kvBytes = 0, largestCache = 0; // + each graph's state below
         for (int ci = 0; ci < chunks; ci++) {
             int first = ci * perGraph, end = Math.min(c.layers(), first + perGraph);
             int attnLayers = 0, convLayers = 0;
@@ -222,8 +222,18 @@ public final class TornadoLfm2Engine implements GpuModel {
         // first step: uploads the weights and compiles every kernel. Token 0 at position 0 writes only KV slot 0
         // and the conv state, which the first real token (position 0) overwrites / ignores.
         long t1 = System.nanoTime();
-        runLayers(0, 0);
-        runHead();
+        try {
+            runLayers(0, 0);
+            runHead();
+        } catch (RuntimeException | Error e) {
+            try {
+                plan.freeDeviceMemory();
+                plan.close();
+            } catch (TornadoExecutionPlanException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         double firstStepMillis = (System.nanoTime() - t1) / 1e6;
         this.info = new LoadInfo(device.getDeviceName() + " (" + device.getDescription() + ")", needed, w.bytes(),
                 chunks, layerTasks, hg.tasks(), repackMillis, firstStepMillis);
@@ -236,6 +246,10 @@ public final class TornadoLfm2Engine implements GpuModel {
      */
     public static TornadoLfm2Engine load(Path path, int context, Consumer<String> notices) {
         System.getProperties().putIfAbsent("tornado.tvm.maxbytecodesize", BYTECODE_SIZE);
+        if (!"false".equalsIgnoreCase(System.getProperty("tornado.recover.bailout"))) {
+            notices.accept("lfm4j: TornadoVM bailout is on: a kernel that fails to compile would silently run as "
+                    + "(wrong) Java; run with -Dtornado.recover.bailout=False");
+        }
         try (GGUFFile f = GGUFFile.open(path)) {
             return new TornadoLfm2Engine(f, context, notices); // every weight is copied: the mapping can go
         }
