@@ -45,6 +45,11 @@ public final class TornadoSession implements GpuSession {
         return pos == 0 || pos == position;
     }
 
+    @Override
+    public int rewindPointAtOrBefore(int pos) {
+        return pos >= position ? position : 0;
+    }
+
     /** Moves back to {@code pos}: only 0 or the current position; otherwise an IllegalArgumentException. */
     @Override
     public void rewind(int pos) {

@@ -140,6 +140,8 @@ class EngineVsCpuTest {
         assertEquals(3, s.position());
         s.rewind(3);
         assertTrue(s.canRewindTo(0) && s.canRewindTo(3) && !s.canRewindTo(1));
+        assertEquals(3, s.rewindPointAtOrBefore(7));
+        assertEquals(0, s.rewindPointAtOrBefore(2));
         assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[CONTEXT - 2]));
         assertEquals(3, s.position());
         s.prefill(new int[CONTEXT - 4]);

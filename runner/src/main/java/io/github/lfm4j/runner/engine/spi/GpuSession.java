@@ -29,6 +29,9 @@ public interface GpuSession {
 
     boolean canRewindTo(int pos);
 
+    /** The largest position at most {@code pos} that {@link #rewind} accepts (the current position or 0). */
+    int rewindPointAtOrBefore(int pos);
+
     /** Moves back to {@code pos} (0 or the current position); otherwise an IllegalArgumentException. */
     void rewind(int pos);
 
