@@ -104,9 +104,10 @@ public final class TornadoLfm2Engine implements GpuModel {
         int perGraph = Math.max(1, Integer.getInteger("lfm4j.tornado.layersPerGraph", LAYERS_PER_GRAPH));
         int chunks = (c.layers() + perGraph - 1) / perGraph;
         List<GraphBuilder> layerGraphs = new ArrayList<>();
-        // TornadoVM hands device buffers over only from the graph executed just before: x, and the embedding when
-        // the head reuses it as the output matrix, are passed along every layer graph to the head.
-        List<Object> carried = new ArrayList<>(List.of(x));
+        // TornadoVM hands device buffers over only from the graph executed just before: x, the step array (sent
+        // once per token, by the first graph) and the embedding when the head reuses it as the output matrix are
+        // passed along every layer graph to the head.
+        List<Object> carried = new ArrayList<>(List.of(x, step));
         if (w.tiedOutput) carried.addAll(List.of(w.embeddingArrays()));
         Object[] carry = carried.toArray();
         GridScheduler grids = new GridScheduler();
@@ -148,8 +149,8 @@ public final class TornadoLfm2Engine implements GpuModel {
             for (int l = first; l < end; l++) {
                 g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.layerArrays(l));
             }
-            g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, state)
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, step);
+            g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, state);
+            if (ci == 0) g.graph().transferToDevice(DataTransferMode.EVERY_EXECUTION, step);
             if (ci == 0) g.embed("embed", w.embedding, step, x);
             int cacheIndex = 0, stateIndex = 0;
             for (int l = first; l < end; l++) {
