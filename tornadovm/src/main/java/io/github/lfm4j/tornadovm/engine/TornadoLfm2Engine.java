@@ -343,6 +343,16 @@ public final class TornadoLfm2Engine implements GpuModel {
         return context;
     }
 
+    @Override
+    public long deviceMemoryBytes() {
+        return info.deviceBytes();
+    }
+
+    @Override
+    public double compileSeconds() {
+        return info.firstStepMillis() / 1e3;
+    }
+
     public LoadInfo loadInfo() {
         return info;
     }

@@ -16,6 +16,15 @@ public interface GpuModel extends AutoCloseable {
     /** The device it runs on, human-readable. */
     String device();
 
+    /** Device memory the model holds (weights, caches, activations), in bytes. */
+    long deviceMemoryBytes();
+
+    /**
+     * Seconds loading spent preparing device code (planning and compiling kernels, with the first upload of the
+     * weights, which the runtime does in the same first execution).
+     */
+    double compileSeconds();
+
     /** The conversation state on the device (one per model). */
     GpuSession session();
 
