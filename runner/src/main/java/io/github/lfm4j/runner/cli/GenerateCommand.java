@@ -119,8 +119,9 @@ public final class GenerateCommand implements Callable<Integer> {
             } else {
                 if (stream != null) out.println(stream.flush());
                 else out.println(String.join(" ", Arrays.stream(r.tokens()).mapToObj(Integer::toString).toList()));
-                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s%n",
-                        r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond());
+                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s; on %s%n",
+                        r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond(),
+                        m.deviceName());
             }
             out.flush();
         }

@@ -66,9 +66,9 @@ final class TextGenerateMode {
                 out.println(json(promptIds, chosen, r, logprobs));
             } else {
                 out.println();
-                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s; first token after %.0f ms%n",
+                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s; first token after %.0f ms; on %s%n",
                         u.promptTokens(), u.promptTokensPerSecond(), u.decodeSteps(), u.decodeTokensPerSecond(),
-                        u.timeToFirstTokenMillis());
+                        u.timeToFirstTokenMillis(), m.engine().deviceName());
             }
             out.flush();
             return 0;
