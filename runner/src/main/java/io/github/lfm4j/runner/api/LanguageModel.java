@@ -6,7 +6,6 @@ import io.github.lfm4j.model.chat.ChatMessage;
 import io.github.lfm4j.model.chat.tools.ToolDefinition;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.tokenizer.Tokenizer;
-import io.github.lfm4j.runner.engine.EngineSession;
 import io.github.lfm4j.runner.generation.CachedSession;
 import io.github.lfm4j.runner.generation.PromptRenderer;
 import io.github.lfm4j.runner.generation.SessionPool;
@@ -14,7 +13,6 @@ import io.github.lfm4j.runner.generation.TextGenerator;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * An LFM2 / LFM2.5 model loaded from a GGUF file, ready to chat and complete text. The entry point of the library:
@@ -191,21 +189,6 @@ public final class LanguageModel implements AutoCloseable {
     /** The engine underneath, for token-level use (its {@link LoadedEngine#cpuModel()} / {@link LoadedEngine#gpuModel()}). */
     public LoadedEngine engine() {
         return engine;
-    }
-
-    /**
-     * Runs {@code work} on an engine session of this model taken from the pool (on the GPU: the one session, waiting
-     * while a generation uses it). The session is reset before and after, since {@code work} may leave it anywhere.
-     */
-    public <T> T withEngineSession(Function<EngineSession, T> work) {
-        CachedSession session = pool.acquire(new int[0]);
-        try {
-            session.reset();
-            return work.apply(session.session());
-        } finally {
-            session.reset();
-            pool.release(session);
-        }
     }
 
     PromptRenderer renderer() {
