@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.runner.api.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,11 +126,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchSettings settings() {
-        List<Device> devs = devices.stream().map(Device::parse).distinct().toList();
+        List<Device> devs = devices.stream().map(BenchCommand::benchDevice).distinct().toList();
         List<Integer> t = threads != null ? threads : List.of(Runtime.getRuntime().availableProcessors());
         return new BenchSettings(devs, t, nonNegativeSkippingZero(promptLengths, "-p"),
                 nonNegativeSkippingZero(genLengths, "-n"), repetitions, warmups,
                 sweepDepths == null ? List.of() : sweepDepths, sweepTokens, seed);
+    }
+
+    /** cpu or gpu: a benchmark names the device it measures, so auto is refused. */
+    static Device benchDevice(String name) {
+        return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> Device.CPU;
+            case "gpu" -> Device.GPU;
+            case "auto" -> throw new IllegalArgumentException("bench measures a named device: use cpu or gpu, not auto");
+            default -> throw new IllegalArgumentException("unknown device '" + name + "' (known: cpu, gpu)");
+        };
     }
 
     /** llama-bench's convention: 0 in -p or -n means no test of that kind. */

@@ -1,13 +1,14 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.runner.api.Device;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +19,8 @@ import java.util.SplittableRandom;
  *   <li>tg N: reset, prefill a {@value BenchSettings#TG_PROMPT_TOKENS}-token prompt (its time is the TTFT), then N
  *       greedy decode steps, timed; tok/s = N / time.</li>
  *   <li>tg K @ dD (context sweep): the cache is filled once to each depth by prefill (untimed, depths in ascending
- *       order, each continuing the last), then each repetition rewinds to D and times K decode steps.</li>
+ *       order, each continuing the last), then each repetition rewinds to D and times K decode steps. An engine that
+ *       cannot rewind there (the GPU session rewinds only to 0) refills the first D tokens instead, untimed.</li>
  * </ul>
  * Each test runs {@code warmups} times untimed first (JIT compilation, page faults on the mapped weights), then
  * {@code repetitions} times measured. Prompt tokens are random but seeded, the same for every engine.
@@ -26,13 +28,12 @@ import java.util.SplittableRandom;
 public final class BenchRunner {
     private final BenchSettings settings;
     private final Progress progress;
-    private final Map<Device, EngineProvider> providers = new LinkedHashMap<>();
 
-    /** Resolves every device's engine first, so a missing GPU engine fails before any work is done. */
+    /** Checks every device's engine first, so a missing GPU engine fails before any work is done. */
     public BenchRunner(BenchSettings settings, Progress progress) {
         this.settings = settings;
         this.progress = progress;
-        for (Device d : settings.devices()) providers.put(d, Engines.provider(d));
+        for (Device d : settings.devices()) InferenceEngine.requireAvailable(d);
     }
 
     /** Units of {@link Progress#advance()}: one per run, warm-ups included. */
@@ -42,18 +43,18 @@ public final class BenchRunner {
 
     public List<EngineRun> run(Path model) {
         List<EngineRun> runs = new ArrayList<>();
-        for (Map.Entry<Device, EngineProvider> e : providers.entrySet()) {
-            for (int threads : settings.threads()) runs.add(runEngine(e.getKey(), e.getValue(), model, threads));
+        for (Device d : settings.devices()) {
+            for (int threads : settings.threads()) runs.add(runEngine(d, model, threads));
         }
         return runs;
     }
 
-    private EngineRun runEngine(Device device, EngineProvider provider, Path model, int threads) {
-        String who = device.label() + " t=" + threads;
+    private EngineRun runEngine(Device device, Path model, int threads) {
+        String who = device.name().toLowerCase(Locale.ROOT) + " t=" + threads;
         progress.begin(who + ": loading model");
         ProcessMemory.resetPeak();
         long t0 = System.nanoTime();
-        try (InferenceEngine engine = provider.open(model, threads, settings.contextNeeded())) {
+        try (InferenceEngine engine = InferenceEngine.open(device, model, threads, settings.contextNeeded())) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             List<TestResult> results = new ArrayList<>();
             for (int p : settings.promptLengths()) results.add(promptProcessing(engine, who, p));
@@ -119,7 +120,7 @@ public final class BenchRunner {
             TestSpec test = TestSpec.tgAtDepth(k, depth);
             if (depth > filled) {
                 progress.begin(who + " filling the context to " + depth + " tokens");
-                engine.rewind(filled);
+                moveTo(engine, fill, filled);
                 engine.prefill(Arrays.copyOfRange(fill, filled, depth));
                 filled = depth;
             }
@@ -128,17 +129,27 @@ public final class BenchRunner {
             for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
                 progress.begin(who + " " + test.name() + " " + runLabel(i));
                 if (i == 0) start = now();
-                engine.rewind(depth);
+                moveTo(engine, fill, depth);
                 long t0 = System.nanoTime();
                 decodeSteps(engine, fill[Math.max(depth - 1, 0)], k);
                 long dt = System.nanoTime() - t0;
                 if (i >= 0) samples[i] = dt;
                 progress.advance();
             }
-            engine.rewind(depth);
+            moveTo(engine, fill, depth);
             results.add(new TestResult(test, samples, new long[0], start));
         }
         return results;
+    }
+
+    /** Leaves the engine holding {@code fill[0, depth)}: by rewinding where it can, else by prefilling again. */
+    private static void moveTo(InferenceEngine engine, int[] fill, int depth) {
+        if (engine.canRewindTo(depth)) {
+            engine.rewind(depth);
+        } else {
+            engine.reset();
+            if (depth > 0) engine.prefill(Arrays.copyOf(fill, depth));
+        }
     }
 
     /** {@code n} greedy decode steps starting with {@code token}. */

@@ -1,5 +1,7 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.runner.api.Device;
+
 import java.util.ArrayList;
 import java.util.List;
 

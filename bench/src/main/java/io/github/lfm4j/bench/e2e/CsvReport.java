@@ -35,7 +35,7 @@ public final class CsvReport {
                 row.add(quote(m.name()));
                 row.add(Long.toString(m.sizeBytes()));
                 row.add(Long.toString(m.params()));
-                row.add(run.device().label());
+                row.add(run.deviceLabel());
                 row.add(Integer.toString(run.threads()));
                 row.add(quote(r.test().name()));
                 row.add(Integer.toString(r.test().nPrompt()));

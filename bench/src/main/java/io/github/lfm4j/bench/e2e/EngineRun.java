@@ -1,6 +1,9 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.runner.api.Device;
+
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -24,6 +27,11 @@ public record EngineRun(Device device, int threads, double loadSeconds, Optional
 
     /** How the configuration is named in tables and charts, e.g. {@code cpu t=2}. */
     public String label() {
-        return device.label() + " t=" + threads;
+        return deviceLabel() + " t=" + threads;
+    }
+
+    /** The device as on the command line and in reports: {@code cpu} or {@code gpu}. */
+    public String deviceLabel() {
+        return device.name().toLowerCase(Locale.ROOT);
     }
 }

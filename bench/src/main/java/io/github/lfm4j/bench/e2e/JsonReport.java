@@ -34,7 +34,7 @@ public final class JsonReport {
         ArrayNode engines = root.putArray("engines");
         for (EngineRun run : report.runs()) {
             ObjectNode e = engines.addObject();
-            e.put("device", run.device().label()).put("threads", run.threads()).put("load_seconds", run.loadSeconds());
+            e.put("device", run.deviceLabel()).put("threads", run.threads()).put("load_seconds", run.loadSeconds());
             putOptional(e, "plan_jit_seconds", run.compileSeconds());
             if (run.peakRssBytes().isPresent()) e.put("peak_rss_bytes", run.peakRssBytes().getAsLong());
             else e.putNull("peak_rss_bytes");

@@ -28,7 +28,7 @@ public final class MarkdownReport {
                 SampleStats ts = r.tokensPerSecond();
                 double ttft = r.meanTtftMillis();
                 List<String> row = new ArrayList<>(List.of(m.name(), Units.bytes(m.sizeBytes()), Units.params(m.params()),
-                        run.device().label(), Integer.toString(run.threads()), r.test().name(),
+                        run.deviceLabel(), Integer.toString(run.threads()), r.test().name(),
                         Units.fixed2(ts.mean()) + " ± " + Units.fixed2(ts.stddev()),
                         Double.isNaN(ttft) ? Units.NA : Units.fixed2(ttft)));
                 if (report.hasLlamaCpp()) {
@@ -46,7 +46,7 @@ public final class MarkdownReport {
         List<Boolean> r2 = List.of(false, true, true, true, true, true, true);
         List<List<String>> rows2 = new ArrayList<>();
         for (EngineRun run : report.runs()) {
-            rows2.add(List.of(run.device().label(), Integer.toString(run.threads()), Units.fixed3(run.loadSeconds()),
+            rows2.add(List.of(run.deviceLabel(), Integer.toString(run.threads()), Units.fixed3(run.loadSeconds()),
                     run.compileSeconds().isPresent() ? Units.fixed2(run.compileSeconds().getAsDouble()) : Units.NA,
                     run.peakRssBytes().isPresent() ? Units.bytes(run.peakRssBytes().getAsLong()) : Units.NA,
                     run.deviceMemory().isPresent() ? Units.bytes(run.deviceMemory().getAsLong()) : Units.NA,

@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.synth.SynthShape;
 import org.junit.jupiter.api.Test;
@@ -68,14 +69,19 @@ class BenchPartsTest {
 
     @Test
     void missingGpuEngineSaysWhatIsMissing() {
-        assertEquals("no GPU engine: TornadoVM SDK not found (set TORNADOVM_HOME or install it in /opt/tornadovm, then"
-                + " build with the tornadovm profile and run with --device gpu)", Engines.missingEngineMessage(Device.GPU, null));
-        assertEquals("no GPU engine: TornadoVM SDK found at /opt/tvm, but this lfm4j build contains no GPU engine",
-                Engines.missingEngineMessage(Device.GPU, Path.of("/opt/tvm")));
-        assertTrue(Engines.provider(Device.CPU) instanceof CpuEngine.Provider);
-        // this build registers no GPU provider, so asking for one always fails, never falls back to the CPU
-        String m = assertThrows(IllegalArgumentException.class, () -> Engines.provider(Device.GPU)).getMessage();
-        assertTrue(m.startsWith("no GPU engine: TornadoVM SDK "), m);
+        // this build has no GPU engine, so asking for one fails before any work, never falls back to the CPU
+        BenchSettings gpu = new BenchSettings(List.of(Device.CPU, Device.GPU), List.of(1), List.of(), List.of(4), 1, 0,
+                List.of(), 16, 1);
+        String m = assertThrows(IllegalStateException.class,
+                () -> new BenchRunner(gpu, new Progress(new PrintWriter(new StringWriter()), Progress.Mode.NONE, 1)))
+                .getMessage();
+        assertEquals("GPU engine needs TornadoVM, which this build does not include (build with TORNADOVM_HOME set to"
+                + " a TornadoVM SDK)", m);
+        assertEquals(Device.GPU, BenchCommand.benchDevice("gpu"));
+        assertEquals("bench measures a named device: use cpu or gpu, not auto",
+                assertThrows(IllegalArgumentException.class, () -> BenchCommand.benchDevice("auto")).getMessage());
+        assertEquals("unknown device 'tpu' (known: cpu, gpu)",
+                assertThrows(IllegalArgumentException.class, () -> BenchCommand.benchDevice("tpu")).getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.runner.api.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 

@@ -20,6 +20,10 @@ import java.util.List;
  * <p>Tool calling: when a result has {@link FinishReason#TOOL_CALLS}, run the tools and {@link #send(List,
  * GenerationListener)} their results as {@link ChatMessage#tool} messages; the model then answers with them.
  *
+ * <p>On a GPU model, whose device holds one session, the conversation borrows that session for each turn and gives
+ * it back afterwards (other conversations and stateless calls take turns with it); it keeps its prefix when no one
+ * else used the device in between, and is otherwise processed again from the start.
+ *
  * <p>Not thread-safe: one thread at a time; {@link #cancel()} is the exception and may be called from any thread.
  */
 public final class ChatSession implements AutoCloseable {
@@ -27,7 +31,9 @@ public final class ChatSession implements AutoCloseable {
     private final String systemPrompt;
     private final List<ToolDefinition> tools;
     private final List<ChatMessage> messages = new ArrayList<>();
-    private final CachedSession cache;
+    /** This conversation's own engine session, or null when it borrows the model's shared one per turn (GPU). */
+    private final CachedSession own;
+    private int lastCachedTokens;
     private GenerationOptions options = GenerationOptions.defaults();
     private volatile boolean cancelRequested;
 
@@ -35,7 +41,7 @@ public final class ChatSession implements AutoCloseable {
         this.model = model;
         this.systemPrompt = systemPrompt;
         this.tools = List.copyOf(tools);
-        this.cache = model.newEngineSession();
+        this.own = model.sharesSessions() ? null : model.newEngineSession();
         if (systemPrompt != null) messages.add(ChatMessage.system(systemPrompt));
     }
 
@@ -63,8 +69,15 @@ public final class ChatSession implements AutoCloseable {
         List<ChatMessage> conversation = new ArrayList<>(messages);
         conversation.addAll(newMessages);
         PromptRenderer.Rendered prompt = model.renderer().render(conversation, tools);
-        GenerationResult r = new TextGenerator(cache, model.tokenizer(), TextGenerator.Mode.CHAT,
-                prompt.opensThinking(), options, listener, () -> cancelRequested).run(prompt.tokens(), start);
+        CachedSession cache = own != null ? own : model.acquire(prompt.tokens());
+        GenerationResult r;
+        try {
+            r = new TextGenerator(cache, model.tokenizer(), TextGenerator.Mode.CHAT,
+                    prompt.opensThinking(), options, listener, () -> cancelRequested).run(prompt.tokens(), start);
+        } finally {
+            lastCachedTokens = cache.length();
+            if (own == null) model.release(cache);
+        }
         messages.addAll(newMessages);
         messages.add(ChatMessage.assistantToolCalls(r.reasoning().isEmpty() ? null : r.reasoning(), r.toolCalls(),
                 r.content()));
@@ -95,21 +108,30 @@ public final class ChatSession implements AutoCloseable {
         return tools;
     }
 
-    /** Tokens held in the engine cache (reused by the next turn where the prompt agrees). */
+    /**
+     * Tokens held in the engine cache (reused by the next turn where the prompt agrees). On a GPU model: the tokens
+     * the shared session held when this conversation's last turn ended.
+     */
     public int cachedTokens() {
-        return cache.length();
+        return lastCachedTokens;
     }
 
     /** Starts the conversation over (keeping the system prompt and tools) and clears the cache. */
     public void reset() {
         messages.clear();
         if (systemPrompt != null) messages.add(ChatMessage.system(systemPrompt));
-        cache.reset();
+        releaseCache();
     }
 
     /** Releases the session's cache; the model stays open. */
     @Override
     public void close() {
-        cache.reset();
+        releaseCache();
+    }
+
+    /** Frees our own session's cache; a borrowed session is not ours to clear (the next prompt rewinds it). */
+    private void releaseCache() {
+        if (own != null) own.reset();
+        lastCachedTokens = 0;
     }
 }

@@ -6,13 +6,11 @@ import io.github.lfm4j.model.chat.ChatMessage;
 import io.github.lfm4j.model.chat.tools.ToolDefinition;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.tokenizer.Tokenizer;
-import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.generation.CachedSession;
 import io.github.lfm4j.runner.generation.PromptRenderer;
 import io.github.lfm4j.runner.generation.SessionPool;
 import io.github.lfm4j.runner.generation.TextGenerator;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -32,6 +30,12 @@ import java.util.List;
  * idle ones, reusing the one whose cached tokens share the longest prefix with the new prompt). A
  * {@link ChatSession} is used by one thread at a time.
  *
+ * <p>Devices ({@link ModelOptions#device()}, resolved by {@link LoadedEngine}): on the CPU every conversation has
+ * its own engine session. A GPU model holds ONE session on the device, so the pool has size 1 there: concurrent
+ * calls take turns (each waits for the previous generation to finish), and a {@link ChatSession} borrows the
+ * session for each turn instead of owning one. The tokenizer and chat template always come from the GGUF file on
+ * the host.
+ *
  * <p>Errors a caller can cause (missing or corrupt file, a prompt longer than the context, bad options) are
  * {@link IllegalArgumentException}s or {@link IllegalStateException}s with one-line messages.
  */
@@ -39,26 +43,18 @@ public final class LanguageModel implements AutoCloseable {
     /** Idle engine sessions kept for stateless calls (one per recent conversation). */
     private static final int POOL_SIZE = 4;
 
-    private final Lfm2Model engine;
+    private final LoadedEngine engine;
     private final Tokenizer tokenizer;
     private final PromptRenderer renderer;
-    private final int contextSize;
-    private final Device device;
     private final SessionPool pool;
 
-    private LanguageModel(Lfm2Model engine, int contextSize, Device device) {
+    private LanguageModel(LoadedEngine engine) {
         this.engine = engine;
         this.tokenizer = Tokenizer.fromGGUF(engine.file());
         String template = engine.file().getString("tokenizer.chat_template", null);
         this.renderer = new PromptRenderer(tokenizer, ChatFormatters.forTemplate(template));
-        int trained = engine.config().contextLength();
-        if (contextSize > trained) {
-            throw new IllegalArgumentException("context of " + contextSize + " tokens exceeds the model's trained context of "
-                    + trained + " tokens");
-        }
-        this.contextSize = contextSize > 0 ? contextSize : trained;
-        this.device = device;
-        this.pool = new SessionPool(POOL_SIZE, this::newEngineSession);
+        int idle = Math.min(POOL_SIZE, engine.maxSessions());
+        this.pool = new SessionPool(idle, engine.maxSessions(), this::newEngineSession);
     }
 
     /** Loads a model with {@link ModelOptions#defaults()}. */
@@ -67,21 +63,16 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
-     * Maps and validates the GGUF file at {@code path}.
+     * Maps and validates the GGUF file at {@code path} and loads it on the device {@code options} ask for (see
+     * {@link LoadedEngine#load}); the GPU engine's one-line notices go to standard error.
      *
-     * @throws IllegalArgumentException (one line) for a missing or invalid file, or {@link Device#GPU} without a
-     *                                  GPU engine
+     * @throws IllegalArgumentException (one line) for a missing or invalid file or a context beyond the trained one
+     * @throws IllegalStateException    (one line) for {@link Device#GPU} without a usable GPU engine
      */
     public static LanguageModel load(Path path, ModelOptions options) {
-        if (!Files.isRegularFile(path)) throw new IllegalArgumentException("model file not found: " + path);
-        Device device = switch (options.device()) {
-            case GPU -> throw new IllegalArgumentException("GPU engine needs TornadoVM, which this build does not "
-                    + "include; use device cpu (or auto, which falls back to the CPU)");
-            case CPU, AUTO -> Device.CPU;
-        };
-        Lfm2Model engine = Lfm2Model.load(path, options.threads());
+        LoadedEngine engine = LoadedEngine.load(path, options, System.err::println);
         try {
-            return new LanguageModel(engine, options.contextSize(), device);
+            return new LanguageModel(engine);
         } catch (RuntimeException | Error e) {
             engine.close();
             throw e;
@@ -187,16 +178,16 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Tokens one conversation can hold. */
     public int contextSize() {
-        return contextSize;
+        return engine.context();
     }
 
-    /** The device the model runs on ({@link Device#CPU} after an AUTO fallback). */
+    /** The device the model runs on: CPU or GPU (AUTO is resolved when loading). */
     public Device device() {
-        return device;
+        return engine.device();
     }
 
-    /** The CPU engine underneath (for token-level use). */
-    public Lfm2Model engine() {
+    /** The engine underneath, for token-level use (its {@link LoadedEngine#cpuModel()} / {@link LoadedEngine#gpuModel()}). */
+    public LoadedEngine engine() {
         return engine;
     }
 
@@ -204,11 +195,25 @@ public final class LanguageModel implements AutoCloseable {
         return renderer;
     }
 
-    CachedSession newEngineSession() {
-        return new CachedSession(engine.newSession(contextSize));
+    /** Whether conversations borrow pooled sessions per turn (an engine with few sessions: the GPU). */
+    boolean sharesSessions() {
+        return engine.maxSessions() != Integer.MAX_VALUE;
     }
 
-    /** Releases the model (worker threads, file mapping); its sessions must not be used afterwards. */
+    /** A session of the pool able to keep the most of {@code prompt} cached; give it back with {@link #release}. */
+    CachedSession acquire(int[] prompt) {
+        return pool.acquire(prompt);
+    }
+
+    void release(CachedSession session) {
+        pool.release(session);
+    }
+
+    CachedSession newEngineSession() {
+        return new CachedSession(engine.newSession());
+    }
+
+    /** Releases the model (worker threads or device memory, file mapping); its sessions must not be used afterwards. */
     @Override
     public void close() {
         pool.clear();

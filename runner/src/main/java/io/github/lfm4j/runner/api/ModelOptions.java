@@ -5,8 +5,10 @@ package io.github.lfm4j.runner.api;
  *
  * @param device      where to run it ({@link Device#AUTO} falls back to the CPU when no GPU engine is available)
  * @param threads     worker threads of the CPU engine; 0 (or below) means all available processors
- * @param contextSize tokens one conversation can hold; 0 (or below) means the model's trained context length.
- *                    Memory for the KV cache is allocated as a conversation grows, not up front
+ * @param contextSize tokens one conversation can hold; 0 (or below) means the model's trained context length on the
+ *                    CPU, where memory for the KV cache is allocated as a conversation grows, and
+ *                    {@link LoadedEngine#GPU_DEFAULT_CONTEXT} (at most the trained one) on the GPU, whose KV cache is
+ *                    allocated on the device up front
  */
 public record ModelOptions(Device device, int threads, int contextSize) {
 

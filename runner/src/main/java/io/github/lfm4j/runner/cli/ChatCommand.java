@@ -1,7 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
 import io.github.lfm4j.runner.api.ChatSession;
-import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.GenerationEvent;
 import io.github.lfm4j.runner.api.GenerationListener;
 import io.github.lfm4j.runner.api.GenerationOptions;
@@ -60,9 +59,6 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Context size in tokens; 0 = the model's (default; memory grows with the conversation).")
     int context;
 
-    @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto", description = "cpu, gpu or auto (default).")
-    String device;
-
     @Option(names = "--stats", description = "Print token counts and speeds after each answer (to stderr).")
     boolean stats;
 
@@ -70,7 +66,7 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() {
         if (thinkBudget < -1) throw new IllegalArgumentException("--think-budget must be >= -1, got " + thinkBudget);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
-        ModelOptions mo = ModelOptions.defaults().withDevice(Device.parse(device)).withThreads(engine.threads).withContextSize(context);
+        ModelOptions mo = ModelOptions.defaults().withDevice(engine.device()).withThreads(engine.threads).withContextSize(context);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.console().isTerminal();
         try (LanguageModel m = LanguageModel.load(engine.model, mo);

@@ -9,9 +9,11 @@ import io.github.lfm4j.model.sampling.SamplerParams;
 import io.github.lfm4j.model.sampling.TokenLogprob;
 import io.github.lfm4j.model.tokenizer.StreamingDecoder;
 import io.github.lfm4j.model.tokenizer.Tokenizer;
+import io.github.lfm4j.model.lfm2.Lfm2Config;
+import io.github.lfm4j.runner.api.LoadedEngine;
+import io.github.lfm4j.runner.api.ModelOptions;
+import io.github.lfm4j.runner.engine.EngineSession;
 import io.github.lfm4j.runner.engine.Generator;
-import io.github.lfm4j.runner.engine.Lfm2Model;
-import io.github.lfm4j.runner.engine.Session;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,14 +21,16 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code lfm4j generate}: token-level generation on the CPU engine, for checking the engine against other
- * implementations and for measuring its speed.
+ * {@code lfm4j generate}: token-level generation on the engine {@code --device} selects (through
+ * {@link LoadedEngine}, like the library), for checking the engines against other implementations and for measuring
+ * their speed.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate tokens from a prompt given as token ids (--tokens) or text (-p).")
@@ -82,17 +86,19 @@ public final class GenerateCommand implements Callable<Integer> {
             if (ignoreEos) throw new IllegalArgumentException("--ignore-eos works with --tokens only");
             if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
             return TextGenerateMode.run(new TextGenerateMode.Request(engine.model, prompt, chat, maxTokens, sampling.toParams(),
-                    engine.threads, context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
+                    engine.device(), engine.threads, context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (!Files.isRegularFile(engine.model)) throw new IllegalArgumentException("model file not found: " + engine.model);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
         if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
         SamplerParams params = sampling.toParams();
 
-        try (Lfm2Model m = Lfm2Model.load(engine.model, engine.threads)) {
-            int ctx = context != null ? context : Math.min(DEFAULT_CONTEXT, m.config().contextLength());
+        int ctx = context != null ? context : defaultContext(engine.model);
+        ModelOptions mo = ModelOptions.defaults().withDevice(engine.device()).withThreads(engine.threads).withContextSize(ctx);
+        PrintWriter err = spec.commandLine().getErr();
+        try (LoadedEngine m = LoadedEngine.load(engine.model, mo, err::println)) {
             Tokenizer tokenizer = tokenizer(m.file());
-            Session session = m.newSession(ctx);
+            EngineSession session = m.newSession();
             session.checkCapacity(tokens.length, maxTokens);
             int[] stop = ignoreEos ? new int[0] : stopTokens(m.file(), tokenizer);
             StreamingDecoder stream = !json && tokenizer != null ? tokenizer.streamingDecoder(false) : null;
@@ -113,12 +119,21 @@ public final class GenerateCommand implements Callable<Integer> {
             } else {
                 if (stream != null) out.println(stream.flush());
                 else out.println(String.join(" ", Arrays.stream(r.tokens()).mapToObj(Integer::toString).toList()));
-                spec.commandLine().getErr().printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s%n",
-                        r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond());
+                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s; on %s%n",
+                        r.promptTokens(), r.promptTokensPerSecond(), r.decodeSteps(), r.decodeTokensPerSecond(),
+                        m.deviceName());
             }
             out.flush();
         }
         return 0;
+    }
+
+    /** {@link #DEFAULT_CONTEXT}, or the model's trained context if smaller. */
+    static int defaultContext(Path model) {
+        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
+        try (GGUFFile f = GGUFFile.open(model)) {
+            return Math.min(DEFAULT_CONTEXT, Lfm2Config.from(f).contextLength());
+        }
     }
 
     /** The model's tokenizer, or null when the file has none usable (token ids are then printed, text is empty). */

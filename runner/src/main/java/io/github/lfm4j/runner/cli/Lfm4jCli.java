@@ -34,6 +34,7 @@ public final class Lfm4jCli implements Runnable {
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ChatCommand());
         cl.addSubcommand(new ServeCommand());
+        cl.addSubcommand(new DevicesCommand());
         cl.setExecutionExceptionHandler(Lfm4jCli::handleError);
         cl.setParameterExceptionHandler(Lfm4jCli::handleBadArguments);
         return cl;

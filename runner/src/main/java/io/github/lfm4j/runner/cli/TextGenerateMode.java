@@ -2,8 +2,6 @@ package io.github.lfm4j.runner.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.chat.ChatMessage;
-import io.github.lfm4j.model.gguf.GGUFFile;
-import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.sampling.Logprobs;
 import io.github.lfm4j.model.sampling.Sampler;
 import io.github.lfm4j.model.sampling.SamplerParams;
@@ -30,14 +28,14 @@ import java.util.List;
 final class TextGenerateMode {
     private TextGenerateMode() {}
 
-    record Request(Path model, String prompt, boolean chat, int maxTokens, SamplerParams sampling, int threads,
+    record Request(Path model, String prompt, boolean chat, int maxTokens, SamplerParams sampling, Device device, int threads,
                    Integer context, int topLogprobs, boolean json) {}
 
     static int run(Request q, PrintWriter out, PrintWriter err) {
         if (q.maxTokens() < 1) throw new IllegalArgumentException("-n must be >= 1 with a text prompt, got " + q.maxTokens());
         if (!Files.isRegularFile(q.model())) throw new IllegalArgumentException("model file not found: " + q.model());
-        int ctx = q.context() != null ? q.context() : Math.min(GenerateCommand.DEFAULT_CONTEXT, trainedContext(q.model()));
-        ModelOptions mo = ModelOptions.defaults().withDevice(Device.CPU).withThreads(q.threads()).withContextSize(ctx);
+        int ctx = q.context() != null ? q.context() : GenerateCommand.defaultContext(q.model());
+        ModelOptions mo = ModelOptions.defaults().withDevice(q.device()).withThreads(q.threads()).withContextSize(ctx);
         try (LanguageModel m = LanguageModel.load(q.model(), mo)) {
             List<ChatMessage> messages = List.of(ChatMessage.user(q.prompt()));
             int[] promptIds = q.chat() ? m.chatPromptTokens(messages, List.of()) : m.tokenizer().encode(q.prompt(), true, true);
@@ -68,18 +66,12 @@ final class TextGenerateMode {
                 out.println(json(promptIds, chosen, r, logprobs));
             } else {
                 out.println();
-                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s; first token after %.0f ms%n",
+                err.printf("prompt: %d tokens, %.1f tok/s; decode: %d tokens, %.1f tok/s; first token after %.0f ms; on %s%n",
                         u.promptTokens(), u.promptTokensPerSecond(), u.decodeSteps(), u.decodeTokensPerSecond(),
-                        u.timeToFirstTokenMillis());
+                        u.timeToFirstTokenMillis(), m.engine().deviceName());
             }
             out.flush();
             return 0;
-        }
-    }
-
-    private static int trainedContext(Path model) {
-        try (GGUFFile f = GGUFFile.open(model)) {
-            return Lfm2Config.from(f).contextLength();
         }
     }
 

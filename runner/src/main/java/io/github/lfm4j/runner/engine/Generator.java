@@ -33,7 +33,7 @@ public final class Generator {
      * @param stopToken    the stop token that ended generation, or -1
      * @param promptTokens tokens prefilled
      * @param promptNanos  time spent in prefill
-     * @param decodeSteps  tokens run through {@link Session#decode}
+     * @param decodeSteps  tokens run through {@link EngineSession#decode}
      * @param decodeNanos  time spent in decode steps
      */
     public record Result(int[] tokens, StopReason stopReason, int stopToken, int promptTokens, long promptNanos,
@@ -50,12 +50,12 @@ public final class Generator {
     /**
      * Generates up to {@code maxTokens} tokens after {@code prompt}. The session stays positioned after the prompt
      * and every generated token except the last one sampled (which was never fed back), so a caller continuing the
-     * conversation prefills from {@link Session#position()}.
+     * conversation prefills from {@link EngineSession#position()}.
      *
      * @param stopTokens tokens that end generation (not included in {@link Result#tokens()})
      * @param listener   may be null
      */
-    public static Result generate(Session session, int[] prompt, Sampler sampler, int maxTokens, int[] stopTokens,
+    public static Result generate(EngineSession session, int[] prompt, Sampler sampler, int maxTokens, int[] stopTokens,
                                   TokenListener listener) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (maxTokens < 0) throw new IllegalArgumentException("the number of tokens to generate must be >= 0, got " + maxTokens);

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * 0, and to any position where a {@code prefill} call ended: the KV cache is simply truncated, but the conv state is
  * a summary of all past tokens, so a small copy of it is kept at the end of each prefill.
  */
-public final class Session {
+public final class Session implements EngineSession {
     static final int DEFAULT_BATCH = 128;
     private static final int KV_BLOCK_BITS = 8, KV_BLOCK = 1 << KV_BLOCK_BITS, KV_BLOCK_MASK = KV_BLOCK - 1;
     /** Checkpoints kept for {@link #rewind}; each is (convCache-1)·dim floats per conv layer (~160 KB at 1.2B). */
@@ -100,16 +100,19 @@ public final class Session {
     }
 
     /** Number of tokens processed so far (the position the next token will take). */
+    @Override
     public int position() {
         return position;
     }
 
     /** Maximum number of tokens this session holds. */
+    @Override
     public int context() {
         return context;
     }
 
     /** Forgets the conversation: position 0, empty caches. */
+    @Override
     public void reset() {
         position = 0;
         for (float[] s : convState) java.util.Arrays.fill(s, 0f);
@@ -117,6 +120,7 @@ public final class Session {
     }
 
     /** True when {@link #rewind} to {@code pos} is possible. */
+    @Override
     public boolean canRewindTo(int pos) {
         return pos == position || pos == 0 || (pos < position && checkpoints.containsKey(pos));
     }
@@ -125,6 +129,7 @@ public final class Session {
      * The largest position at most {@code pos} that {@link #rewind} accepts: where a caller reusing a shared prefix
      * of {@code pos} tokens should rewind to (and then prefill the rest).
      */
+    @Override
     public int rewindPointAtOrBefore(int pos) {
         if (pos >= position) return position;
         Integer p = checkpoints.floorKey(pos);
@@ -136,6 +141,7 @@ public final class Session {
      * end of any of the last 32 {@link #prefill} calls (see {@link #canRewindTo}); otherwise an
      * IllegalArgumentException, after which the caller can {@link #reset} and process the conversation again.
      */
+    @Override
     public void rewind(int pos) {
         if (pos == position) return;
         if (pos == 0) {
@@ -159,6 +165,7 @@ public final class Session {
      * Throws an IllegalArgumentException with a one-line message when {@code promptTokens} more tokens plus
      * {@code toGenerate} generated ones do not fit in the context from the current position.
      */
+    @Override
     public void checkCapacity(int promptTokens, int toGenerate) {
         long needed = (long) position + promptTokens + toGenerate;
         if (needed > context) {
@@ -172,6 +179,7 @@ public final class Session {
      * Processes {@code tokens} at the current position in batches and returns the logits after the last one
      * (session-owned buffer). Records a rewind point at the new position.
      */
+    @Override
     public float[] prefill(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("cannot prefill an empty token sequence");
         checkTokens(tokens);
@@ -188,6 +196,7 @@ public final class Session {
     }
 
     /** Processes one token at the current position and returns the logits for the next (session-owned buffer). */
+    @Override
     public float[] decode(int token) {
         if (position >= context) {
             throw new IllegalStateException("the context of " + context + " tokens is full");

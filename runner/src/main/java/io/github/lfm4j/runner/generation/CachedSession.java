@@ -1,24 +1,24 @@
 package io.github.lfm4j.runner.generation;
 
-import io.github.lfm4j.runner.engine.Session;
+import io.github.lfm4j.runner.engine.EngineSession;
 
 import java.util.Arrays;
 
 /**
- * An engine {@link Session} together with the tokens it holds, so that the next prompt can reuse the longest prefix
+ * An {@link EngineSession} together with the tokens it holds, so that the next prompt can reuse the longest prefix
  * the session already processed: rewind to the last rewind point inside the shared prefix, prefill the rest. Not
  * thread-safe, like the session.
  */
 public final class CachedSession {
-    private final Session session;
+    private final EngineSession session;
     private int[] tokens = new int[256];
     private int length;
 
-    public CachedSession(Session session) {
+    public CachedSession(EngineSession session) {
         this.session = session;
     }
 
-    public Session session() {
+    public EngineSession session() {
         return session;
     }
 

@@ -139,7 +139,7 @@ class ChatSessionTest {
         int[] promptIds = tok.encode(prompt, true, true);
         assertEquals(promptIds.length, r.usage().promptTokens());
         int[] stops = IntStream.range(0, tok.vocabSize()).filter(tok::isEndOfGeneration).toArray();
-        Session s = model.engine().newSession(model.contextSize());
+        Session s = model.engine().cpuModel().orElseThrow().newSession(model.contextSize());
         Generator.Result g = Generator.generate(s, promptIds, new Sampler(SamplerParams.greedy()), 20, stops, null);
         assertEquals(tok.decode(g.tokens(), false), r.text());
         assertEquals(r.text(), r.content());

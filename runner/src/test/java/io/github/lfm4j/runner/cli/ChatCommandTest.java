@@ -80,7 +80,7 @@ class ChatCommandTest {
 
     @Test
     void badOptionsAreOneLine() {
-        assertEquals("lfm4j: GPU engine needs TornadoVM, which this build does not include; use device cpu (or auto, which falls back to the CPU)",
+        assertEquals("lfm4j: GPU engine needs TornadoVM, which this build does not include (build with TORNADOVM_HOME set to a TornadoVM SDK)",
                 chat("", "--device", "gpu").oneErrorLine());
         assertEquals("lfm4j: unknown device 'tpu': use cpu, gpu or auto", chat("", "--device", "tpu").oneErrorLine());
         assertEquals("lfm4j: --think-budget must be >= -1, got -5", chat("", "--think-budget", "-5").oneErrorLine());

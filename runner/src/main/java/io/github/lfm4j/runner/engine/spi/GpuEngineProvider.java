@@ -1,0 +1,35 @@
+package io.github.lfm4j.runner.engine.spi;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A GPU engine plugged in at run time (found with {@link java.util.ServiceLoader}; see {@link GpuEngines}), so that
+ * the runner does not depend on the GPU runtime. The TornadoVM module implements it; builds without that module
+ * simply find none.
+ */
+public interface GpuEngineProvider {
+
+    /** Short name, e.g. "tornadovm". */
+    String name();
+
+    /**
+     * Whether the GPU runtime can be used in this JVM (for TornadoVM: started with the SDK's JVM arguments). When
+     * false, {@link #unavailableReason()} says why in one line.
+     */
+    boolean available();
+
+    /** One line: why {@link #available()} is false (empty when it is true). */
+    String unavailableReason();
+
+    /** The devices the engine can run on; an IllegalStateException (one line) when the runtime is unavailable. */
+    List<GpuDevice> devices();
+
+    /**
+     * Loads a GGUF model onto the default device with room for {@code context} tokens. One-line notices (such as
+     * weights repacked into another format) go to {@code notices}. Failures are exceptions with one-line messages
+     * (IllegalArgumentException for bad input, IllegalStateException for device problems such as too little memory).
+     */
+    GpuModel load(Path model, int context, Consumer<String> notices);
+}

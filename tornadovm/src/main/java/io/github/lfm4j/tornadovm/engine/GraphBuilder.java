@@ -1,0 +1,107 @@
+package io.github.lfm4j.tornadovm.engine;
+
+import io.github.lfm4j.tornadovm.kernels.DeviceMatrix;
+import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
+import io.github.lfm4j.tornadovm.kernels.FfnKernels;
+import io.github.lfm4j.tornadovm.kernels.MatVecKernels;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Adds tasks to one task graph and registers each task's launch geometry (global work-items, work-group size) in a
+ * grid scheduler shared by the whole plan; picks the kernel variant for a weight matrix's layout.
+ */
+final class GraphBuilder {
+    private final TaskGraph graph;
+    private final String name;
+    private final GridScheduler grids;
+    private final KernelContext ctx = new KernelContext();
+    private int tasks;
+
+    GraphBuilder(String name, GridScheduler grids) {
+        this.graph = new TaskGraph(name);
+        this.name = name;
+        this.grids = grids;
+    }
+
+    TaskGraph graph() {
+        return graph;
+    }
+
+    KernelContext ctx() {
+        return ctx;
+    }
+
+    int tasks() {
+        return tasks;
+    }
+
+    /** Registers the geometry of task {@code id} (added by the caller right after) and returns its id. */
+    String grid(String id, int global, int local) {
+        WorkerGrid1D g = new WorkerGrid1D(global);
+        g.setLocalWork(local, 1, 1);
+        grids.addWorkerGrid(name + "." + id, g);
+        tasks++;
+        return id;
+    }
+
+    static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+
+    /** {@code out = W·in}, or {@code out += W·in} when {@code add}. */
+    void matvec(String id, DeviceMatrix w, FloatArray in, FloatArray out, boolean add) {
+        grid(id, w.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+        int cols = w.cols();
+        switch (w.layout()) {
+            case F32 -> graph.task(id, add ? MatVecKernels::f32Add : MatVecKernels::f32, ctx, w.values(), in, out, cols);
+            case Q8_0 -> graph.task(id, add ? MatVecKernels::q8Add : MatVecKernels::q8, ctx, w.quants(), w.scales(), in,
+                    out, cols);
+            case Q4_0 -> graph.task(id, add ? MatVecKernels::q4Add : MatVecKernels::q4, ctx, w.quants(), w.scales(), in,
+                    out, cols);
+        }
+    }
+
+    /**
+     * {@code out = silu(gate·in) ⊙ (up·in)}: one fused task when both matrices share a layout, else two products and
+     * a SwiGLU task (a model may quantize gate and up differently).
+     */
+    void ffn(String id, DeviceMatrix gate, DeviceMatrix up, FloatArray in, FloatArray out, FloatArray upScratch) {
+        int cols = gate.cols();
+        if (gate.layout() != up.layout()) {
+            matvec(id + "_gate", gate, in, out, false);
+            matvec(id + "_up", up, in, upScratch, false);
+            grid(id + "_swiglu", roundUp(gate.rows(), 64), 64);
+            graph.task(id + "_swiglu", ElementwiseKernels::swiglu, ctx, out, upScratch, gate.rows());
+            return;
+        }
+        grid(id, gate.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+        switch (gate.layout()) {
+            case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols);
+            case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(), in,
+                    out, cols);
+            case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(), in,
+                    out, cols);
+        }
+    }
+
+    /** {@code x = row step[TOKEN] of the embedding matrix}. */
+    void embed(String id, DeviceMatrix w, IntArray step, FloatArray x) {
+        int dim = w.cols();
+        grid(id, roundUp(dim, 64), 64);
+        switch (w.layout()) {
+            case F32 -> graph.task(id, ElementwiseKernels::embedF32, ctx, w.values(), step, x, dim);
+            case Q8_0 -> graph.task(id, ElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, x, dim);
+            case Q4_0 -> graph.task(id, ElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, x, dim);
+        }
+    }
+
+    /** The device arrays of a matrix, for transfer declarations. */
+    static Object[] arrays(DeviceMatrix w) {
+        return w.layout() == DeviceMatrix.Layout.F32 ? new Object[]{w.values()} : new Object[]{w.quants(), w.scales()};
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.lfm4j.tornadovm.kernels;
+
+import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.gguf.Tensor;
+import io.github.lfm4j.model.quant.Dequantizer;
+import io.github.lfm4j.model.quant.Quantizer;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A weight matrix ({@code rows} outputs × {@code cols} inputs) repacked at load into one of the layouts the GPU
+ * kernels read (see {@link MatVecKernels}): F32 as floats; Q8_0 and Q4_0 split into a byte array of quants and a
+ * float array of block scales (ggml stores the scale as fp16 inside each block; PoCL has no fp16, and separate
+ * arrays keep the quant loads aligned). Any other ggml type is dequantized and re-encoded as Q8_0.
+ */
+public final class DeviceMatrix {
+
+    public enum Layout { F32, Q8_0, Q4_0 }
+
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Layout layout;
+    private final int rows, cols;
+    private final FloatArray values;   // F32 only
+    private final ByteArray quants;    // Q8_0: one byte per weight; Q4_0: 16 packed bytes per block of 32
+    private final FloatArray scales;   // Q8_0/Q4_0: one per block of 32
+
+    private DeviceMatrix(Layout layout, int rows, int cols, FloatArray values, ByteArray quants, FloatArray scales) {
+        this.layout = layout;
+        this.rows = rows;
+        this.cols = cols;
+        this.values = values;
+        this.quants = quants;
+        this.scales = scales;
+    }
+
+    /** The layout a tensor of this type gets on the device. */
+    public static Layout layoutFor(GGMLType type) {
+        return switch (type) {
+            case F32 -> Layout.F32;
+            case Q4_0 -> Layout.Q4_0;
+            default -> Layout.Q8_0;
+        };
+    }
+
+    /** Repacks a 2-D weight tensor; {@link #layoutFor} says which layout it gets. */
+    public static DeviceMatrix of(Tensor t) {
+        return of(t.type(), t.data(), Math.toIntExact(t.rows()), Math.toIntExact(t.cols()), t.name());
+    }
+
+    /** Repacks {@code rows × cols} values of {@code type} stored (ggml encoding) at the start of {@code data}. */
+    public static DeviceMatrix of(GGMLType type, MemorySegment data, int rows, int cols, String name) {
+        long n = (long) rows * cols;
+        if (n > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("tensor " + name + " has " + n + " elements, more than a device array holds");
+        }
+        Layout layout = layoutFor(type);
+        if (layout != Layout.F32 && cols % 32 != 0) {
+            throw new IllegalArgumentException("tensor " + name + " has " + cols + " columns, not a multiple of 32");
+        }
+        return switch (layout) {
+            case F32 -> {
+                FloatArray v = new FloatArray((int) n);
+                MemorySegment.copy(data, LE_FLOAT, 0, v.getSegment(), ValueLayout.JAVA_FLOAT, 0, n);
+                yield new DeviceMatrix(layout, rows, cols, v, null, null);
+            }
+            case Q4_0 -> {
+                ByteArray q = new ByteArray((int) (n / 2));
+                FloatArray s = new FloatArray((int) (n / 32));
+                for (int b = 0; b < n / 32; b++) {
+                    long at = 18L * b;
+                    s.set(b, Float.float16ToFloat(data.get(LE_SHORT, at)));
+                    MemorySegment.copy(data, at + 2, q.getSegment(), 16L * b, 16);
+                }
+                yield new DeviceMatrix(layout, rows, cols, null, q, s);
+            }
+            case Q8_0 -> {
+                ByteArray q = new ByteArray((int) n);
+                FloatArray s = new FloatArray((int) (n / 32));
+                if (type == GGMLType.Q8_0) {
+                    copyQ8(data, 0, q, s, 0, (int) (n / 32));
+                } else {
+                    // no GPU kernel for this type: decode each row and re-encode it as ggml's Q8_0
+                    float[] row = new float[cols];
+                    long rowBytes = type.byteSize(cols);
+                    int blocksPerRow = cols / 32;
+                    for (int r = 0; r < rows; r++) {
+                        Dequantizer.dequantize(type, data, r * rowBytes, row, 0, cols);
+                        byte[] enc = Quantizer.quantize(GGMLType.Q8_0, row);
+                        copyQ8(MemorySegment.ofArray(enc), 0, q, s, r * blocksPerRow, blocksPerRow);
+                    }
+                }
+                yield new DeviceMatrix(layout, rows, cols, null, q, s);
+            }
+        };
+    }
+
+    private static void copyQ8(MemorySegment src, long offset, ByteArray q, FloatArray s, int firstBlock, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            long at = offset + 34L * b;
+            s.set(firstBlock + b, Float.float16ToFloat(src.get(LE_SHORT, at)));
+            MemorySegment.copy(src, at + 2, q.getSegment(), 32L * (firstBlock + b), 32);
+        }
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** F32 values (null for quantized layouts). */
+    public FloatArray values() {
+        return values;
+    }
+
+    /** Quant bytes (null for F32). */
+    public ByteArray quants() {
+        return quants;
+    }
+
+    /** Block scales (null for F32). */
+    public FloatArray scales() {
+        return scales;
+    }
+
+    /** Bytes this matrix occupies on the device. */
+    public long deviceBytes() {
+        return layout == Layout.F32 ? values.getNumBytesOfSegment()
+                : quants.getNumBytesOfSegment() + scales.getNumBytesOfSegment();
+    }
+
+    /** Bytes of this matrix's largest device array. */
+    public long largestArrayBytes() {
+        return layout == Layout.F32 ? values.getNumBytesOfSegment()
+                : Math.max(quants.getNumBytesOfSegment(), scales.getNumBytesOfSegment());
+    }
+
+    /** The weight at (row, col), decoded on the host: the plain reference the kernels are tested against. */
+    public float value(int row, int col) {
+        long i = (long) row * cols + col;
+        return switch (layout) {
+            case F32 -> values.get((int) i);
+            case Q8_0 -> scales.get((int) (i >> 5)) * quants.get((int) i);
+            case Q4_0 -> {
+                int block = (int) (i >> 5), within = (int) (i & 31);
+                int v = quants.get(block * 16 + (within & 15)) & 0xFF;
+                yield scales.get(block) * ((within < 16 ? v & 15 : v >> 4) - 8);
+            }
+        };
+    }
+}

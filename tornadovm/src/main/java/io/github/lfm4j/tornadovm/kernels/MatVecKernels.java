@@ -1,0 +1,235 @@
+package io.github.lfm4j.tornadovm.kernels;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+/**
+ * Matrix-vector products for decode: one work-group of {@link #LOCAL} work-items per output row; the group adds the
+ * work-items' partial sums in local memory. F32: each work-item sums a strided slice of the row (neighbouring
+ * work-items read neighbouring weights). Q8_0/Q4_0: each work-item takes whole blocks of 32 weights (every LOCAL-th
+ * block), sums quant·x over the block and multiplies by the block's scale once, as ggml does; on PoCL this ran an
+ * 8192×2048 Q8_0 product in 17 ms against 54 ms for a per-weight strided loop that loads a scale per weight. The {@code add} variants accumulate into {@code out} instead of
+ * overwriting it, which fuses the residual connection into the projection that precedes it.
+ *
+ * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; Q8_0 as one signed byte per weight plus one
+ * float scale per 32 weights (ggml's fp16 scale widened at load: PoCL has no fp16); Q4_0 as ggml's 16 packed bytes
+ * per block of 32 (byte j: weight j in the low nibble, weight j+16 in the high one, value = nibble - 8) plus one float
+ * scale per block. Launch with {@code rows · LOCAL} work-items in groups of {@code LOCAL}.
+ *
+ * <p>Nibbles are widened to float before the -8: TornadoVM types {@code (v >> 4) - 8} of an unsigned byte as an
+ * unsigned int and converts it to float as unsigned (a negative weight becomes ~4e9).
+ *
+ * <p>Each kernel has a plain-Java twin ({@code *Cpu}) doing the same arithmetic sequentially; tests compare them.
+ */
+public final class MatVecKernels {
+    private MatVecKernels() {}
+
+    /** Work-items per row; a power of two (tree reduction). */
+    public static final int LOCAL = 64;
+
+    public static void f32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int base = row * cols;
+        float s = 0f;
+        for (int j = lid; j < cols; j += LOCAL) {
+            s += w.get(base + j) * x.get(j);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, part[0]);
+        }
+    }
+
+    public static void f32Add(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int base = row * cols;
+        float s = 0f;
+        for (int j = lid; j < cols; j += LOCAL) {
+            s += w.get(base + j) * x.get(j);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, out.get(row) + part[0]);
+        }
+    }
+
+    public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int blocks = cols >> 5;
+        int base = row * cols;
+        int scaleBase = row * blocks;
+        float s = 0f;
+        for (int b = lid; b < blocks; b += LOCAL) {
+            int o = base + (b << 5);
+            int xo = b << 5;
+            float acc = 0f;
+            for (int j = 0; j < 32; j++) {
+                acc += q.get(o + j) * x.get(xo + j);
+            }
+            s += acc * scales.get(scaleBase + b);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, part[0]);
+        }
+    }
+
+    public static void q8Add(KernelContext ctx, ByteArray q, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int blocks = cols >> 5;
+        int base = row * cols;
+        int scaleBase = row * blocks;
+        float s = 0f;
+        for (int b = lid; b < blocks; b += LOCAL) {
+            int o = base + (b << 5);
+            int xo = b << 5;
+            float acc = 0f;
+            for (int j = 0; j < 32; j++) {
+                acc += q.get(o + j) * x.get(xo + j);
+            }
+            s += acc * scales.get(scaleBase + b);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, out.get(row) + part[0]);
+        }
+    }
+
+    public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int blocks = cols >> 5;
+        int base = row * (cols >> 1);
+        int scaleBase = row * blocks;
+        float s = 0f;
+        for (int b = lid; b < blocks; b += LOCAL) {
+            int o = base + (b << 4);
+            int xo = b << 5;
+            float acc = 0f;
+            for (int j = 0; j < 16; j++) {
+                int v = packed.get(o + j) & 0xFF;
+                acc += ((float) (v & 15) - 8f) * x.get(xo + j) + ((float) (v >> 4) - 8f) * x.get(xo + j + 16);
+            }
+            s += acc * scales.get(scaleBase + b);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, part[0]);
+        }
+    }
+
+    public static void q4Add(KernelContext ctx, ByteArray packed, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int blocks = cols >> 5;
+        int base = row * (cols >> 1);
+        int scaleBase = row * blocks;
+        float s = 0f;
+        for (int b = lid; b < blocks; b += LOCAL) {
+            int o = base + (b << 4);
+            int xo = b << 5;
+            float acc = 0f;
+            for (int j = 0; j < 16; j++) {
+                int v = packed.get(o + j) & 0xFF;
+                acc += ((float) (v & 15) - 8f) * x.get(xo + j) + ((float) (v >> 4) - 8f) * x.get(xo + j + 16);
+            }
+            s += acc * scales.get(scaleBase + b);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, out.get(row) + part[0]);
+        }
+    }
+
+    // ---- CPU twins: the same products, one row at a time ----
+
+    public static void f32Cpu(FloatArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            float s = 0f;
+            for (int j = 0; j < cols; j++) s += w.get(r * cols + j) * x.get(j);
+            out.set(r, add ? out.get(r) + s : s);
+        }
+    }
+
+    public static void q8Cpu(ByteArray q, FloatArray scales, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+        int blocks = cols / 32;
+        for (int r = 0; r < rows; r++) {
+            float s = 0f;
+            for (int b = 0; b < blocks; b++) {
+                float acc = 0f;
+                for (int j = 0; j < 32; j++) acc += q.get(r * cols + b * 32 + j) * x.get(b * 32 + j);
+                s += acc * scales.get(r * blocks + b);
+            }
+            out.set(r, add ? out.get(r) + s : s);
+        }
+    }
+
+    public static void q4Cpu(ByteArray packed, FloatArray scales, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+        int blocks = cols / 32;
+        for (int r = 0; r < rows; r++) {
+            float s = 0f;
+            for (int b = 0; b < blocks; b++) {
+                float acc = 0f;
+                for (int j = 0; j < 16; j++) {
+                    int v = packed.get(r * (cols / 2) + b * 16 + j) & 0xFF;
+                    acc += ((v & 15) - 8) * x.get(b * 32 + j) + ((v >> 4) - 8) * x.get(b * 32 + j + 16);
+                }
+                s += acc * scales.get(r * blocks + b);
+            }
+            out.set(r, add ? out.get(r) + s : s);
+        }
+    }
+}

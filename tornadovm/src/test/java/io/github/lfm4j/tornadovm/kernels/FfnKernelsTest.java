@@ -1,0 +1,55 @@
+package io.github.lfm4j.tornadovm.kernels;
+
+import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.quant.Quantizer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static io.github.lfm4j.tornadovm.kernels.OneTask.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The fused gate/up/SwiGLU kernel against its twin, the twin against float64. */
+class FfnKernelsTest {
+    private final Random random = new Random();
+
+    private DeviceMatrix matrix(GGMLType type, int rows, int cols) {
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian() * 0.2f;
+        return DeviceMatrix.of(type, MemorySegment.ofArray(Quantizer.quantize(type, w)), rows, cols, "ffn");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GGMLType.class, names = {"F32", "Q8_0", "Q4_0"})
+    void fusedEqualsTwin(GGMLType type) {
+        int rows = 45, cols = 2112;
+        DeviceMatrix gate = matrix(type, rows, cols), up = matrix(type, rows, cols);
+        FloatArray x = random(random, cols, 1f), cpu = nan(rows), gpu = nan(rows);
+        FfnKernels.ffnCpu(gate, up, x, cpu);
+        for (int r = 0; r < rows; r++) {
+            double g = 0, u = 0;
+            for (int c = 0; c < cols; c++) {
+                g += (double) gate.value(r, c) * x.get(c);
+                u += (double) up.value(r, c) * x.get(c);
+            }
+            double ref = g / (1 + Math.exp(-g)) * u;
+            assertEquals(ref, cpu.get(r), 1e-4 * Math.max(1, Math.abs(ref)), "twin row " + r);
+        }
+        switch (type) {
+            case F32 -> run(new Object[]{gate.values(), up.values(), x}, new Object[]{gpu},
+                    tg -> tg.task("k", FfnKernels::f32, new KernelContext(), gate.values(), up.values(), x, gpu, cols),
+                    rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+            case Q8_0 -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), x}, new Object[]{gpu},
+                    tg -> tg.task("k", FfnKernels::q8, new KernelContext(), gate.quants(), gate.scales(), up.quants(),
+                            up.scales(), x, gpu, cols), rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+            default -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), x}, new Object[]{gpu},
+                    tg -> tg.task("k", FfnKernels::q4, new KernelContext(), gate.quants(), gate.scales(), up.quants(),
+                            up.scales(), x, gpu, cols), rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+        }
+        assertClose(cpu, gpu, 1e-4f, type + " ffn");
+    }
+}
