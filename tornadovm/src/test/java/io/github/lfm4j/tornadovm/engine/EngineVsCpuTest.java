@@ -39,12 +39,14 @@ class EngineVsCpuTest {
     /**
      * Both engines round the inputs of Q8_0/Q4_0 products to int8 with the same formula, but their float inputs
      * differ in the last bits, so now and then one activation lands on the other side of a rounding boundary and its
-     * quant differs by one. On the tiny random models that moves logits by up to ~1e-2 relative (measured GPU vs
-     * CPU: 1.0e-2 at 6 of 70 positions), and through the KV cache and conv state for some positions after. The CPU
+     * quant differs by one. On the tiny random models that moves logits by up to a few 1e-2 relative (measured GPU
+     * vs CPU over several runs: 1.0e-2 to 3.2e-2 at 1 to 33 of 70 positions, 1.4e-2 at 2 of 40 first tokens, none in
+     * others), and through the KV cache and conv state for positions after. The CPU
      * engine shows the same on its own: with every norm weight moved by one ulp its logits moved by up to 3.2e-2
-     * relative. Every position must stay within this bound; it also bounds GPU prefill vs the CPU's float prefill.
+     * relative. Every position must stay within this bound, about three times the largest seen, so that a run with
+     * two flips does not fail; gross kernel errors (a sign, a scale) move logits by O(1).
      */
-    static final double QUANTIZED_TOLERANCE = 5e-2;
+    static final double QUANTIZED_TOLERANCE = 0.1;
 
     static Path fixture(String name) {
         Path p = Path.of(System.getProperty("lfm4j.fixtures", "../model/src/test/resources/fixtures")).resolve(name);
