@@ -45,7 +45,10 @@ import java.util.function.Consumer;
 public final class TornadoLfm2Engine implements GpuModel {
     /** A whole-model graph needs far more than TornadoVM's default 4 KiB of graph bytecode. */
     private static final String BYTECODE_SIZE = String.valueOf(1 << 20);
-    /** Blocks per task graph (override: -Dlfm4j.tornado.layersPerGraph); 6 LFM2 blocks fit a graph's 1024 nodes. */
+    /**
+     * Blocks per task graph (override: -Dlfm4j.tornado.layersPerGraph). 6 LFM2 blocks fitted a graph's 1024 nodes
+     * before the int8 quantize tasks (4 more per block on quantized models); 4 blocks run on the 1.2B shape.
+     */
     private static final int LAYERS_PER_GRAPH = 4;
 
     /** Load-time facts and costs, for diagnostics and benchmarks. */

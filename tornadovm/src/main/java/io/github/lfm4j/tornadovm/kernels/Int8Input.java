@@ -28,9 +28,4 @@ public record Int8Input(IntArray quants, FloatArray scales) {
         int blocks = (n + 31) / 32;
         return new Int8Input(new IntArray(32 * blocks), new FloatArray(blocks));
     }
-
-    /** The number of elements, a multiple of 32. */
-    public int size() {
-        return quants.getSize();
-    }
 }

@@ -12,9 +12,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * CPU means the GPU's Q8_0/Q4_0 products round the activations exactly as the CPU engine's decode does, so the two
  * engines differ only by float summation order.
  *
- * <p>The rounding is written with a truncating conversion and the exact fraction {@code v - trunc(v)} rather than
- * the CPU's add-1.5·2^23 trick, which an optimizing OpenCL compiler could fold away. One work-item per block; launch
- * with at least {@code n / 32} work-items.
+ * <p>The scale and its inverse are divided in double (see the kernel). The rounding is written with a truncating
+ * conversion and the exact fraction {@code v - trunc(v)} rather than the CPU's add-1.5·2^23 trick, which an
+ * optimizing OpenCL compiler could fold away. One work-item per block; launch with at least {@code n / 32}
+ * work-items. Needs fp64 on the device (cl_khr_fp64: PoCL and the usual discrete GPUs have it).
  */
 public final class Int8InputKernels {
     private Int8InputKernels() {}
@@ -29,10 +30,12 @@ public final class Int8InputKernels {
         for (int j = 0; j < 32; j++) {
             amax = TornadoMath.max(amax, TornadoMath.abs(x.get(base + j)));
         }
-        float d = amax / 127f;
+        // both divisions in double, rounded once to float: equal to correctly rounded float division (53 ≥ 2·24 + 2
+        // bits), which OpenCL does not promise for float (2.5 ulp; PoCL was 1 ulp off now and then)
+        float d = (float) ((double) amax / 127.0);
         float inv = 0f;
         if (d != 0f) {
-            inv = 1f / d;
+            inv = (float) (1.0 / (double) d);
         }
         scales.set(b, d);
         for (int j = 0; j < 32; j++) {
@@ -53,8 +56,8 @@ public final class Int8InputKernels {
         for (int b = 0; b < n / 32; b++) {
             float amax = 0f;
             for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x.get(32 * b + j)));
-            float d = amax / 127f;
-            float inv = d == 0f ? 0f : 1f / d;
+            float d = (float) ((double) amax / 127.0);
+            float inv = d == 0f ? 0f : (float) (1.0 / (double) d);
             dst.scales().set(b, d);
             for (int j = 0; j < 32; j++) {
                 float v = x.get(32 * b + j) * inv;

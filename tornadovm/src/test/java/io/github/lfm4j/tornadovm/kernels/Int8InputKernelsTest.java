@@ -38,7 +38,9 @@ class Int8InputKernelsTest {
 
     @Test
     void kernelTwinAndReferenceAgreeExactly() {
-        int blocks = 45, n = 32 * blocks; // 45 blocks: the last work-group is partly idle
+        // 405 blocks: the last work-group is partly idle; enough blocks that a 1-ulp float division shows (PoCL's
+        // float division was 1 ulp off in about one block of 45, now and then)
+        int blocks = 405, n = 32 * blocks;
         FloatArray x = input(blocks);
         Int8Input cpu = Int8InputKernels.quantizeCpu(x);
         IntArray gq = new IntArray(n);
@@ -64,6 +66,6 @@ class Int8InputKernelsTest {
                 assertEquals(ref, gq.get(i), "kernel quant " + i + " of " + x.get(i));
             }
         }
-        assertEquals(true, ties > 100 && negative > 300, ties + " ties, " + negative + " negative quants");
+        assertEquals(true, ties > 1000 && negative > 3000, ties + " ties, " + negative + " negative quants");
     }
 }
