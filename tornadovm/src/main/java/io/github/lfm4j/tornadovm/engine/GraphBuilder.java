@@ -3,6 +3,8 @@ package io.github.lfm4j.tornadovm.engine;
 import io.github.lfm4j.tornadovm.kernels.DeviceMatrix;
 import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
 import io.github.lfm4j.tornadovm.kernels.FfnKernels;
+import io.github.lfm4j.tornadovm.kernels.Int8Input;
+import io.github.lfm4j.tornadovm.kernels.Int8InputKernels;
 import io.github.lfm4j.tornadovm.kernels.MatVecKernels;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -53,28 +55,50 @@ final class GraphBuilder {
         return (n + m - 1) / m * m;
     }
 
-    /** {@code out = W·in}, or {@code out += W·in} when {@code add}. */
-    void matvec(String id, DeviceMatrix w, FloatArray in, FloatArray out, boolean add) {
+    /** True for the layouts whose kernels take the input rounded to int8 ({@link Int8Input}). */
+    static boolean takesInt8(DeviceMatrix w) {
+        return w.layout() != DeviceMatrix.Layout.F32;
+    }
+
+    /**
+     * Rounds {@code in} to int8 blocks into {@code dst} for the products that follow, once for all of them; adds no
+     * task when none of {@code users} takes int8 input.
+     */
+    void quantize(String id, FloatArray in, Int8Input dst, DeviceMatrix... users) {
+        boolean needed = false;
+        for (DeviceMatrix u : users) needed |= takesInt8(u);
+        if (!needed) return;
+        int blocks = in.getSize() / 32;
+        grid(id, roundUp(blocks, 32), 32);
+        graph.task(id, Int8InputKernels::quantize, ctx, in, dst.quants(), dst.scales(), in.getSize());
+    }
+
+    /**
+     * {@code out = W·in}, or {@code out += W·in} when {@code add}. Q8_0/Q4_0 read {@code inQ}, which a
+     * {@link #quantize} task must have filled from {@code in} since {@code in} last changed.
+     */
+    void matvec(String id, DeviceMatrix w, FloatArray in, Int8Input inQ, FloatArray out, boolean add) {
         grid(id, w.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
         int cols = w.cols();
         switch (w.layout()) {
             case F32 -> graph.task(id, add ? MatVecKernels::f32Add : MatVecKernels::f32, ctx, w.values(), in, out, cols);
-            case Q8_0 -> graph.task(id, add ? MatVecKernels::q8Add : MatVecKernels::q8, ctx, w.quants(), w.scales(), in,
-                    out, cols);
-            case Q4_0 -> graph.task(id, add ? MatVecKernels::q4Add : MatVecKernels::q4, ctx, w.quants(), w.scales(), in,
-                    out, cols);
+            case Q8_0 -> graph.task(id, add ? MatVecKernels::q8Add : MatVecKernels::q8, ctx, w.quants(), w.scales(),
+                    inQ.quants(), inQ.scales(), out, cols);
+            case Q4_0 -> graph.task(id, add ? MatVecKernels::q4Add : MatVecKernels::q4, ctx, w.quants(), w.scales(),
+                    inQ.quants(), inQ.scales(), out, cols);
         }
     }
 
     /**
      * {@code out = silu(gate·in) ⊙ (up·in)}: one fused task when both matrices share a layout, else two products and
-     * a SwiGLU task (a model may quantize gate and up differently).
+     * a SwiGLU task (a model may quantize gate and up differently). {@code inQ} as for {@link #matvec}.
      */
-    void ffn(String id, DeviceMatrix gate, DeviceMatrix up, FloatArray in, FloatArray out, FloatArray upScratch) {
+    void ffn(String id, DeviceMatrix gate, DeviceMatrix up, FloatArray in, Int8Input inQ, FloatArray out,
+             FloatArray upScratch) {
         int cols = gate.cols();
         if (gate.layout() != up.layout()) {
-            matvec(id + "_gate", gate, in, out, false);
-            matvec(id + "_up", up, in, upScratch, false);
+            matvec(id + "_gate", gate, in, inQ, out, false);
+            matvec(id + "_up", up, in, inQ, upScratch, false);
             grid(id + "_swiglu", roundUp(gate.rows(), 64), 64);
             graph.task(id + "_swiglu", ElementwiseKernels::swiglu, ctx, out, upScratch, gate.rows());
             return;
@@ -82,10 +106,10 @@ final class GraphBuilder {
         grid(id, gate.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
         switch (gate.layout()) {
             case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols);
-            case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(), in,
-                    out, cols);
-            case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(), in,
-                    out, cols);
+            case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
+                    inQ.quants(), inQ.scales(), out, cols);
+            case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
+                    inQ.quants(), inQ.scales(), out, cols);
         }
     }
 

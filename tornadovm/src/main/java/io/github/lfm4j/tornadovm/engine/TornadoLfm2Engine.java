@@ -7,6 +7,7 @@ import io.github.lfm4j.runner.engine.spi.GpuModel;
 import io.github.lfm4j.tornadovm.kernels.AttentionKernels;
 import io.github.lfm4j.tornadovm.kernels.ConvKernels;
 import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
+import io.github.lfm4j.tornadovm.kernels.Int8Input;
 import io.github.lfm4j.tornadovm.kernels.NormKernels;
 import io.github.lfm4j.tornadovm.kernels.Step;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -44,7 +45,10 @@ import java.util.function.Consumer;
 public final class TornadoLfm2Engine implements GpuModel {
     /** A whole-model graph needs far more than TornadoVM's default 4 KiB of graph bytecode. */
     private static final String BYTECODE_SIZE = String.valueOf(1 << 20);
-    /** Blocks per task graph (override: -Dlfm4j.tornado.layersPerGraph); 6 LFM2 blocks fit a graph's 1024 nodes. */
+    /**
+     * Blocks per task graph (override: -Dlfm4j.tornado.layersPerGraph). 6 LFM2 blocks fitted a graph's 1024 nodes
+     * before the int8 quantize tasks (4 more per block on quantized models); 4 blocks run on the 1.2B shape.
+     */
     private static final int LAYERS_PER_GRAPH = 4;
 
     /** Load-time facts and costs, for diagnostics and benchmarks. */
@@ -86,7 +90,9 @@ public final class TornadoLfm2Engine implements GpuModel {
         this.device = TornadoExecutionPlan.getDevice(0, 0);
         this.logits = new FloatArray(vocab);
         FloatArray x = new FloatArray(dim), xn = new FloatArray(dim);
-        Object[] headState = {xn, logits, argmax};
+        // xn rounded to int8 for a quantized output matrix (see Int8Input)
+        Int8Input xnQ = Int8Input.of(dim);
+        Object[] headState = {xn, logits, argmax, xnQ.quants(), xnQ.scales()};
         FloatArray cos = new FloatArray(context * half), sin = new FloatArray(context * half);
         for (int i = 0; i < half; i++) {
             // same float64 angle as the CPU engine, so both rotate by identical floats
@@ -136,8 +142,12 @@ public final class TornadoLfm2Engine implements GpuModel {
             // attention over long contexts is split into chunks of positions (flash-decoding) and merged
             FloatArray partMax = new FloatArray(heads * splits), partSum = new FloatArray(heads * splits);
             FloatArray partOut = new FloatArray(heads * splits * headDim);
+            // the inputs of the quantized products rounded to int8, as the CPU engine's decode does
+            Int8Input hQ = Int8Input.of(dim), yQ = Int8Input.of(dim), attQ = Int8Input.of(qDim),
+                    gateQ = Int8Input.of(ffn);
             Object[] state = {keyCache, valueCache, convState, cos, sin, h, y, bcx, q, att, k, v, gate, up, scores,
-                    partMax, partSum, partOut};
+                    partMax, partSum, partOut, hQ.quants(), hQ.scales(), yQ.quants(), yQ.scales(), attQ.quants(),
+                    attQ.scales(), gateQ.quants(), gateQ.scales()};
             needed += bytesOf(state) + x.getNumBytesOfSegment();
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
             largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
@@ -160,9 +170,10 @@ public final class TornadoLfm2Engine implements GpuModel {
                         x, L.attnNorm(), h, dim, eps);
                 if (L.attention()) {
                     int kvHeads = L.kvHeads(), cacheOffset = cacheIndex++ * context * kvDim;
-                    g.matvec(p + "q", L.wq(), h, q, false);
-                    g.matvec(p + "k", L.wk(), h, k, false);
-                    g.matvec(p + "v", L.wv(), h, v, false);
+                    g.quantize(p + "hq", h, hQ, L.wq(), L.wk(), L.wv());
+                    g.matvec(p + "q", L.wq(), h, hQ, q, false);
+                    g.matvec(p + "k", L.wk(), h, hQ, k, false);
+                    g.matvec(p + "v", L.wv(), h, hQ, v, false);
                     g.graph().task(g.grid(p + "rope", (heads + kvHeads) * NormKernels.LOCAL, NormKernels.LOCAL),
                             NormKernels::qkNormRopeAppend, g.ctx(), q, k, v, L.qNorm(), L.kNorm(), cos, sin, step,
                             keyCache, valueCache, heads, headDim, kvDim, cacheOffset, eps);
@@ -179,18 +190,23 @@ public final class TornadoLfm2Engine implements GpuModel {
                                 AttentionKernels::attentionCombine, g.ctx(), partMax, partSum, partOut, att, headDim,
                                 splits);
                     }
-                    g.matvec(p + "o", L.wo(), att, x, true);
+                    g.quantize(p + "attq", att, attQ, L.wo());
+                    g.matvec(p + "o", L.wo(), att, attQ, x, true);
                 } else {
                     int stateOffset = stateIndex++ * (convL - 1) * dim;
-                    g.matvec(p + "in", L.inProj(), h, bcx, false);
+                    g.quantize(p + "hq", h, hQ, L.inProj());
+                    g.matvec(p + "in", L.inProj(), h, hQ, bcx, false);
                     g.graph().task(g.grid(p + "conv", GraphBuilder.roundUp(dim, 64), 64), ConvKernels::shortConv,
                             g.ctx(), bcx, L.convTaps(), convState, y, step, dim, convL, stateOffset);
-                    g.matvec(p + "out", L.outProj(), y, x, true);
+                    g.quantize(p + "yq", y, yQ, L.outProj());
+                    g.matvec(p + "out", L.outProj(), y, yQ, x, true);
                 }
                 g.graph().task(g.grid(p + "ffnnorm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm,
                         g.ctx(), x, L.ffnNorm(), h, dim, eps);
-                g.ffn(p + "ffn", L.gate(), L.up(), h, gate, up);
-                g.matvec(p + "down", L.down(), gate, x, true);
+                g.quantize(p + "ffnq", h, hQ, L.gate(), L.up());
+                g.ffn(p + "ffn", L.gate(), L.up(), h, hQ, gate, up);
+                g.quantize(p + "gateq", gate, gateQ, L.down());
+                g.matvec(p + "down", L.down(), gate, gateQ, x, true);
             }
             g.graph().persistOnDevice(carry);
         }
@@ -203,7 +219,8 @@ public final class TornadoLfm2Engine implements GpuModel {
         hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, headState);
         hg.graph().task(hg.grid("norm", NormKernels.LOCAL, NormKernels.LOCAL), NormKernels::rmsnorm, hg.ctx(), x,
                 w.outputNorm, xn, dim, eps);
-        hg.matvec("logits", w.output, xn, logits, false);
+        hg.quantize("xnq", xn, xnQ, w.output);
+        hg.matvec("logits", w.output, xn, xnQ, logits, false);
         hg.graph().task(hg.grid("argmax", ElementwiseKernels.ARGMAX_LOCAL, ElementwiseKernels.ARGMAX_LOCAL),
                 ElementwiseKernels::argmax, hg.ctx(), logits, argmax, vocab);
         hg.graph().transferToHost(DataTransferMode.EVERY_EXECUTION, argmax)

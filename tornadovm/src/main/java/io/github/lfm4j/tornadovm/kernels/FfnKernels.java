@@ -4,12 +4,13 @@ import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * The feed-forward block's first half in one kernel: {@code out[r] = silu(gate_r·x) · (up_r·x)}, the gate and up
  * products of {@link MatVecKernels} (same layouts, one work-group of {@link MatVecKernels#LOCAL} work-items per row)
  * followed by SwiGLU. One launch instead of three, and x is read once for both matrices. Both matrices must have
- * the same layout.
+ * the same layout; the quantized ones take x rounded to int8 ({@link Int8Input}).
  */
 public final class FfnKernels {
     private FfnKernels() {}
@@ -45,8 +46,8 @@ public final class FfnKernels {
         }
     }
 
-    public static void q8(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, FloatArray x,
-                          FloatArray out, int cols) {
+    public static void q8(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, IntArray xq,
+                          FloatArray xs, FloatArray out, int cols) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] pg = ctx.allocateFloatLocalArray(LOCAL);
@@ -59,15 +60,16 @@ public final class FfnKernels {
         for (int b = lid; b < blocks; b += LOCAL) {
             int o = base + (b << 5);
             int xo = b << 5;
-            float ag = 0f;
-            float au = 0f;
+            int ag = 0;
+            int au = 0;
             for (int j = 0; j < 32; j++) {
-                float xv = x.get(xo + j);
+                int xv = xq.get(xo + j);
                 ag += gq.get(o + j) * xv;
                 au += uq.get(o + j) * xv;
             }
-            sg += ag * gs.get(scaleBase + b);
-            su += au * us.get(scaleBase + b);
+            float d = xs.get(b);
+            sg += (float) ag * (gs.get(scaleBase + b) * d);
+            su += (float) au * (us.get(scaleBase + b) * d);
         }
         pg[lid] = sg;
         pu[lid] = su;
@@ -85,8 +87,8 @@ public final class FfnKernels {
         }
     }
 
-    public static void q4(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, FloatArray x,
-                          FloatArray out, int cols) {
+    public static void q4(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, IntArray xq,
+                          FloatArray xs, FloatArray out, int cols) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] pg = ctx.allocateFloatLocalArray(LOCAL);
@@ -99,19 +101,20 @@ public final class FfnKernels {
         for (int b = lid; b < blocks; b += LOCAL) {
             int o = base + (b << 4);
             int xo = b << 5;
-            float ag = 0f;
-            float au = 0f;
+            int ag = 0;
+            int au = 0;
             for (int j = 0; j < 16; j++) {
-                float xl = x.get(xo + j);
-                float xh = x.get(xo + j + 16);
+                int xl = xq.get(xo + j);
+                int xh = xq.get(xo + j + 16);
                 int vg = gq.get(o + j) & 0xFF;
                 int vu = uq.get(o + j) & 0xFF;
-                // nibbles widened to float before the -8 (see MatVecKernels)
-                ag += ((float) (vg & 15) - 8f) * xl + ((float) (vg >> 4) - 8f) * xh;
-                au += ((float) (vu & 15) - 8f) * xl + ((float) (vu >> 4) - 8f) * xh;
+                // int arithmetic only, converted once per block (see MatVecKernels on unsigned typing)
+                ag += ((vg & 15) - 8) * xl + ((vg >> 4) - 8) * xh;
+                au += ((vu & 15) - 8) * xl + ((vu >> 4) - 8) * xh;
             }
-            sg += ag * gs.get(scaleBase + b);
-            su += au * us.get(scaleBase + b);
+            float d = xs.get(b);
+            sg += (float) ag * (gs.get(scaleBase + b) * d);
+            su += (float) au * (us.get(scaleBase + b) * d);
         }
         pg[lid] = sg;
         pu[lid] = su;
@@ -129,8 +132,11 @@ public final class FfnKernels {
         }
     }
 
-    /** Twin: the two matrix-vector twins, then the SwiGLU twin. */
-    public static void ffnCpu(DeviceMatrix gate, DeviceMatrix up, FloatArray x, FloatArray out) {
+    /**
+     * Twin: the two matrix-vector twins, then the SwiGLU twin. The quantized layouts take {@code x} rounded to int8
+     * ({@code xq}, from {@link Int8InputKernels#quantizeCpu}); F32 takes {@code x} itself ({@code xq} may be null).
+     */
+    public static void ffnCpu(DeviceMatrix gate, DeviceMatrix up, FloatArray x, Int8Input xq, FloatArray out) {
         int rows = gate.rows(), cols = gate.cols();
         FloatArray u = new FloatArray(rows);
         switch (gate.layout()) {
@@ -139,12 +145,12 @@ public final class FfnKernels {
                 MatVecKernels.f32Cpu(up.values(), x, u, rows, cols, false);
             }
             case Q8_0 -> {
-                MatVecKernels.q8Cpu(gate.quants(), gate.scales(), x, out, rows, cols, false);
-                MatVecKernels.q8Cpu(up.quants(), up.scales(), x, u, rows, cols, false);
+                MatVecKernels.q8Cpu(gate.quants(), gate.scales(), xq, out, rows, cols, false);
+                MatVecKernels.q8Cpu(up.quants(), up.scales(), xq, u, rows, cols, false);
             }
             case Q4_0 -> {
-                MatVecKernels.q4Cpu(gate.quants(), gate.scales(), x, out, rows, cols, false);
-                MatVecKernels.q4Cpu(up.quants(), up.scales(), x, u, rows, cols, false);
+                MatVecKernels.q4Cpu(gate.quants(), gate.scales(), xq, out, rows, cols, false);
+                MatVecKernels.q4Cpu(up.quants(), up.scales(), xq, u, rows, cols, false);
             }
         }
         ElementwiseKernels.swigluCpu(out, u, rows);

@@ -3,13 +3,16 @@ package io.github.lfm4j.tornadovm.kernels;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * Matrix-vector products for decode: one work-group of {@link #LOCAL} work-items per output row; the group adds the
  * work-items' partial sums in local memory. F32: each work-item sums a strided slice of the row (neighbouring
- * work-items read neighbouring weights). Q8_0/Q4_0: each work-item takes whole blocks of 32 weights (every LOCAL-th
- * block), sums quant·x over the block and multiplies by the block's scale once, as ggml does; on PoCL this ran an
- * 8192×2048 Q8_0 product in 17 ms against 54 ms for a per-weight strided loop that loads a scale per weight. The {@code add} variants accumulate into {@code out} instead of
+ * work-items read neighbouring weights). Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
+ * of 32 ({@link Int8Input}, made by {@link Int8InputKernels#quantize}) exactly as the CPU engine's decode matvec
+ * rounds it, so both engines compute the same products; each work-item takes whole blocks (every LOCAL-th block),
+ * sums weight quant × activation quant in an int (exact) and multiplies by the weight scale × the activation
+ * scale once per block, as ggml does. The {@code add} variants accumulate into {@code out} instead of
  * overwriting it, which fuses the residual connection into the projection that precedes it.
  *
  * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; Q8_0 as one signed byte per weight plus one
@@ -17,8 +20,10 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * per block of 32 (byte j: weight j in the low nibble, weight j+16 in the high one, value = nibble - 8) plus one float
  * scale per block. Launch with {@code rows · LOCAL} work-items in groups of {@code LOCAL}.
  *
- * <p>Nibbles are widened to float before the -8: TornadoVM types {@code (v >> 4) - 8} of an unsigned byte as an
- * unsigned int and converts it to float as unsigned (a negative weight becomes ~4e9).
+ * <p>TornadoVM has typed {@code (v >> 4) - 8} of an unsigned byte as an unsigned int and converted it to float as
+ * unsigned (a negative weight became ~4e9). The Q4_0 kernels now keep the nibble products in int arithmetic, where
+ * signed and unsigned agree bit for bit, and convert only the block's int sum to float; the tests use negative
+ * weights and activations.
  *
  * <p>Each kernel has a plain-Java twin ({@code *Cpu}) doing the same arithmetic sequentially; tests compare them.
  */
@@ -72,7 +77,8 @@ public final class MatVecKernels {
         }
     }
 
-    public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+    public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
+                          FloatArray out, int cols) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -83,11 +89,11 @@ public final class MatVecKernels {
         for (int b = lid; b < blocks; b += LOCAL) {
             int o = base + (b << 5);
             int xo = b << 5;
-            float acc = 0f;
+            int acc = 0;
             for (int j = 0; j < 32; j++) {
-                acc += q.get(o + j) * x.get(xo + j);
+                acc += q.get(o + j) * xq.get(xo + j);
             }
-            s += acc * scales.get(scaleBase + b);
+            s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
         part[lid] = s;
         ctx.localBarrier();
@@ -102,7 +108,8 @@ public final class MatVecKernels {
         }
     }
 
-    public static void q8Add(KernelContext ctx, ByteArray q, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+    public static void q8Add(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
+                          FloatArray out, int cols) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -113,11 +120,11 @@ public final class MatVecKernels {
         for (int b = lid; b < blocks; b += LOCAL) {
             int o = base + (b << 5);
             int xo = b << 5;
-            float acc = 0f;
+            int acc = 0;
             for (int j = 0; j < 32; j++) {
-                acc += q.get(o + j) * x.get(xo + j);
+                acc += q.get(o + j) * xq.get(xo + j);
             }
-            s += acc * scales.get(scaleBase + b);
+            s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
         part[lid] = s;
         ctx.localBarrier();
@@ -132,7 +139,8 @@ public final class MatVecKernels {
         }
     }
 
-    public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+    public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
+                          FloatArray out, int cols) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -143,12 +151,12 @@ public final class MatVecKernels {
         for (int b = lid; b < blocks; b += LOCAL) {
             int o = base + (b << 4);
             int xo = b << 5;
-            float acc = 0f;
+            int acc = 0;
             for (int j = 0; j < 16; j++) {
                 int v = packed.get(o + j) & 0xFF;
-                acc += ((float) (v & 15) - 8f) * x.get(xo + j) + ((float) (v >> 4) - 8f) * x.get(xo + j + 16);
+                acc += ((v & 15) - 8) * xq.get(xo + j) + ((v >> 4) - 8) * xq.get(xo + j + 16);
             }
-            s += acc * scales.get(scaleBase + b);
+            s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
         part[lid] = s;
         ctx.localBarrier();
@@ -163,7 +171,8 @@ public final class MatVecKernels {
         }
     }
 
-    public static void q4Add(KernelContext ctx, ByteArray packed, FloatArray scales, FloatArray x, FloatArray out, int cols) {
+    public static void q4Add(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
+                          FloatArray out, int cols) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -174,12 +183,12 @@ public final class MatVecKernels {
         for (int b = lid; b < blocks; b += LOCAL) {
             int o = base + (b << 4);
             int xo = b << 5;
-            float acc = 0f;
+            int acc = 0;
             for (int j = 0; j < 16; j++) {
                 int v = packed.get(o + j) & 0xFF;
-                acc += ((float) (v & 15) - 8f) * x.get(xo + j) + ((float) (v >> 4) - 8f) * x.get(xo + j + 16);
+                acc += ((v & 15) - 8) * xq.get(xo + j) + ((v >> 4) - 8) * xq.get(xo + j + 16);
             }
-            s += acc * scales.get(scaleBase + b);
+            s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
         part[lid] = s;
         ctx.localBarrier();
@@ -204,30 +213,32 @@ public final class MatVecKernels {
         }
     }
 
-    public static void q8Cpu(ByteArray q, FloatArray scales, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+    public static void q8Cpu(ByteArray q, FloatArray scales, Int8Input x, FloatArray out, int rows, int cols,
+                             boolean add) {
         int blocks = cols / 32;
         for (int r = 0; r < rows; r++) {
             float s = 0f;
             for (int b = 0; b < blocks; b++) {
-                float acc = 0f;
-                for (int j = 0; j < 32; j++) acc += q.get(r * cols + b * 32 + j) * x.get(b * 32 + j);
-                s += acc * scales.get(r * blocks + b);
+                int acc = 0;
+                for (int j = 0; j < 32; j++) acc += q.get(r * cols + b * 32 + j) * x.quants().get(b * 32 + j);
+                s += acc * (scales.get(r * blocks + b) * x.scales().get(b));
             }
             out.set(r, add ? out.get(r) + s : s);
         }
     }
 
-    public static void q4Cpu(ByteArray packed, FloatArray scales, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+    public static void q4Cpu(ByteArray packed, FloatArray scales, Int8Input x, FloatArray out, int rows, int cols,
+                             boolean add) {
         int blocks = cols / 32;
         for (int r = 0; r < rows; r++) {
             float s = 0f;
             for (int b = 0; b < blocks; b++) {
-                float acc = 0f;
+                int acc = 0;
                 for (int j = 0; j < 16; j++) {
                     int v = packed.get(r * (cols / 2) + b * 16 + j) & 0xFF;
-                    acc += ((v & 15) - 8) * x.get(b * 32 + j) + ((v >> 4) - 8) * x.get(b * 32 + j + 16);
+                    acc += ((v & 15) - 8) * x.quants().get(b * 32 + j) + ((v >> 4) - 8) * x.quants().get(b * 32 + j + 16);
                 }
-                s += acc * scales.get(r * blocks + b);
+                s += acc * (scales.get(r * blocks + b) * x.scales().get(b));
             }
             out.set(r, add ? out.get(r) + s : s);
         }

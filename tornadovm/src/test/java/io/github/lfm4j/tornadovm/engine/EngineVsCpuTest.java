@@ -31,9 +31,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineVsCpuTest {
     /**
      * Logits may differ by summation order (work-group tree reductions vs the CPU's vector lanes) and the float
-     * sqrt/exp of the device: allowed |gpu - cpu| ≤ 1e-3 · max(1, max|cpu logit|). Measured differences are printed.
+     * sqrt/exp of the device: |gpu - cpu| ≤ 1e-3 · max(1, max|cpu logit|) at every position on F32 models, and on
+     * quantized ones at three quarters of independent first tokens (measured: ~1e-6 relative at most positions).
      */
     static final double TOLERANCE = 1e-3;
+
+    /**
+     * Both engines round the inputs of Q8_0/Q4_0 products to int8 with the same formula, but their float inputs
+     * differ in the last bits, so now and then one activation lands on the other side of a rounding boundary and its
+     * quant differs by one. On the tiny random models that moves logits by up to a few 1e-2 relative (measured GPU
+     * vs CPU over several runs: 1.0e-2 to 3.2e-2 at 1 to 33 of 70 positions, 1.4e-2 at 2 of 40 first tokens, none in
+     * others), and through the KV cache and conv state for positions after. The CPU
+     * engine shows the same on its own: with every norm weight moved by one ulp its logits moved by up to 3.2e-2
+     * relative. Every position must stay within this bound, about three times the largest seen, so that a run with
+     * two flips does not fail; gross kernel errors (a sign, a scale) move logits by O(1).
+     */
+    static final double QUANTIZED_TOLERANCE = 0.1;
 
     static Path fixture(String name) {
         Path p = Path.of(System.getProperty("lfm4j.fixtures", "../model/src/test/resources/fixtures")).resolve(name);
@@ -71,25 +84,29 @@ class EngineVsCpuTest {
             GpuSession s = gpu.session();
             s.reset();
 
+            boolean quantized = !name.contains("f32");
+            if (quantized) {
+                // first-token logits of 40 independent one-token runs: a flipped int8 quant (see
+                // QUANTIZED_TOLERANCE) then spoils only its own sample, not the positions after it
+                int[] tokens = new Random().ints(40, 0, 3000).toArray();
+                double[] first = new double[tokens.length];
+                for (int i = 0; i < tokens.length; i++) {
+                    cpu.reset();
+                    s.reset();
+                    first[i] = relative(cpu.decode(tokens[i]), s.decode(tokens[i]));
+                }
+                assertAgree(first, QUANTIZED_TOLERANCE, 0.75, name + " first tokens");
+                cpu.reset();
+                s.reset();
+            }
             // logits after every prompt token
-            double worst = 0;
-            for (int t : prompt) {
-                float[] c = cpu.decode(t), g = s.decode(t);
-                worst = Math.max(worst, compare(c, g, name + " at position " + s.position()));
+            double[] rel = new double[prompt.length];
+            for (int i = 0; i < prompt.length; i++) {
+                float[] c = cpu.decode(prompt[i]), g = s.decode(prompt[i]);
+                rel[i] = relative(c, g);
             }
-            System.out.printf("%s: max |gpu - cpu| logit over %d positions = %.3g%n", name, prompt.length, worst);
-
-            // greedy continuation of 64 tokens: identical ids
-            int[] cpuIds = new int[64], gpuIds = new int[64];
-            float[] c = cpu.decode(prompt[0]);
-            int next = s.decodeGreedy(prompt[0]);
-            for (int i = 0; i < 64; i++) {
-                cpuIds[i] = argmax(c);
-                gpuIds[i] = next;
-                c = cpu.decode(cpuIds[i]);
-                next = s.decodeGreedy(gpuIds[i]);
-            }
-            assertArrayEquals(cpuIds, gpuIds, name + ": greedy continuation");
+            assertAgree(rel, quantized ? QUANTIZED_TOLERANCE : TOLERANCE, quantized ? 0 : 1, name + " sequence");
+            greedyAgrees(cpu, s, prompt[0], 64, quantized, name);
             assertEquals(cpu.position(), s.position());
 
             // prefill (layers only until the last token) == token by token; reset gives the same run again
@@ -103,18 +120,73 @@ class EngineVsCpuTest {
             assertEquals(greedyAfter, s.decodeGreedy(prompt[0]));
             s.reset();
             assertEquals(argmax(tokenByToken), s.prefillGreedy(prompt));
+
+            // GPU prefill (token by token through the decode path) against the CPU's batched prefill, which keeps
+            // float activations: tight on F32; on quantized models only printed (int8 vs float activations moved the
+            // last logits by 1.8e-2 to 6.1e-2 relative over 70 tokens); the GPU's prefill equals its decode (above),
+            // which is compared with the CPU's decode
+            s.reset();
+            Session cpuPrefill = cpuModel.newSession(CONTEXT);
+            double prefillDiff = relative(cpuPrefill.prefill(prompt), s.prefill(prompt));
+            System.out.printf("%s: gpu prefill vs cpu prefill: max |diff| / max|logit| = %.3g%n", name, prefillDiff);
+            if (!quantized) assertTrue(prefillDiff <= TOLERANCE, name + ": prefill " + prefillDiff);
         }
     }
 
-    private static double compare(float[] cpu, float[] gpu, String what) {
-        assertEquals(cpu.length, gpu.length);
-        double scale = 1, worst = 0;
-        for (float v : cpu) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < cpu.length; i++) {
-            double d = Math.abs(cpu[i] - gpu[i]);
-            assertTrue(d <= TOLERANCE * scale, what + ": logit " + i + " gpu " + gpu[i] + " cpu " + cpu[i]);
-            worst = Math.max(worst, d);
+    /**
+     * A greedy continuation of {@code n} tokens, both engines fed the CPU's pick each step: the device argmax must
+     * be the CPU's, or a token whose CPU logit is within the logit tolerance of the CPU's maximum (a near tie the
+     * logit check allows); at most an eighth of the tokens (one on F32) may be such near ties.
+     */
+    static void greedyAgrees(Session cpu, GpuSession s, int first, int n, boolean quantized, String name) {
+        float[] c = cpu.decode(first);
+        int next = s.decodeGreedy(first), differ = 0;
+        for (int i = 0; i < n; i++) {
+            int best = argmax(c);
+            if (next != best) {
+                double gap = c[best] - c[next], allowed = (quantized ? QUANTIZED_TOLERANCE : TOLERANCE) * scale(c);
+                assertTrue(gap <= allowed, name + ": greedy token " + i + ": gpu " + next + " (cpu logit " + c[next]
+                        + ") vs cpu " + best + " (" + c[best] + ")");
+                differ++;
+            }
+            c = cpu.decode(best);
+            next = s.decodeGreedy(best);
         }
+        System.out.printf("%s: %d of %d greedy tokens differ (near ties)%n", name, differ, n);
+        assertTrue(differ <= (quantized ? n / 8 : 1), name + ": " + differ + " of " + n + " greedy tokens differ");
+    }
+
+    /**
+     * Per-position relative logit differences: all within {@code bound}, and at least the share {@code tightShare}
+     * of them within {@link #TOLERANCE}. Prints median and maximum.
+     */
+    static void assertAgree(double[] rel, double bound, double tightShare, String name) {
+        double worst = 0;
+        int tight = 0;
+        for (double r : rel) {
+            worst = Math.max(worst, r);
+            if (r <= TOLERANCE) tight++;
+        }
+        double[] sorted = rel.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf("%s: |gpu - cpu| logits / max|cpu logit| over %d positions: median %.3g, max %.3g; "
+                + "%d within %.0e%n", name, rel.length, sorted[rel.length / 2], worst, tight, TOLERANCE);
+        assertTrue(worst <= bound, name + ": worst position " + worst + " > " + bound);
+        assertTrue(tight >= tightShare * rel.length, name + ": only " + tight + " of " + rel.length
+                + " positions within " + TOLERANCE);
+    }
+
+    /** max(1, max|logit|): the scale logit differences are measured against. */
+    static double scale(float[] logits) {
+        double scale = 1;
+        for (float v : logits) scale = Math.max(scale, Math.abs(v));
+        return scale;
+    }
+
+    /** max |cpu - gpu| / {@link #scale}(cpu). */
+    static double relative(float[] cpu, float[] gpu) {
+        double scale = scale(cpu), worst = 0;
+        for (int i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(cpu[i] - gpu[i]) / scale);
         return worst;
     }
 

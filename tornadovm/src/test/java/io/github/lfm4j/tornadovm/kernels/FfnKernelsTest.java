@@ -29,12 +29,15 @@ class FfnKernelsTest {
         int rows = 45, cols = 2112;
         DeviceMatrix gate = matrix(type, rows, cols), up = matrix(type, rows, cols);
         FloatArray x = random(random, cols, 1f), cpu = nan(rows), gpu = nan(rows);
-        FfnKernels.ffnCpu(gate, up, x, cpu);
+        Int8Input xq = Int8InputKernels.quantizeCpu(x);
+        FfnKernels.ffnCpu(gate, up, x, xq, cpu);
         for (int r = 0; r < rows; r++) {
             double g = 0, u = 0;
             for (int c = 0; c < cols; c++) {
-                g += (double) gate.value(r, c) * x.get(c);
-                u += (double) up.value(r, c) * x.get(c);
+                // the quantized layouts multiply x rounded to int8
+                double xc = type == GGMLType.F32 ? x.get(c) : (double) xq.scales().get(c / 32) * xq.quants().get(c);
+                g += (double) gate.value(r, c) * xc;
+                u += (double) up.value(r, c) * xc;
             }
             double ref = g / (1 + Math.exp(-g)) * u;
             assertEquals(ref, cpu.get(r), 1e-4 * Math.max(1, Math.abs(ref)), "twin row " + r);
@@ -43,12 +46,16 @@ class FfnKernelsTest {
             case F32 -> run(new Object[]{gate.values(), up.values(), x}, new Object[]{gpu},
                     tg -> tg.task("k", FfnKernels::f32, new KernelContext(), gate.values(), up.values(), x, gpu, cols),
                     rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
-            case Q8_0 -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), x}, new Object[]{gpu},
+            case Q8_0 -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), xq.quants(),
+                            xq.scales()}, new Object[]{gpu},
                     tg -> tg.task("k", FfnKernels::q8, new KernelContext(), gate.quants(), gate.scales(), up.quants(),
-                            up.scales(), x, gpu, cols), rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
-            default -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), x}, new Object[]{gpu},
+                            up.scales(), xq.quants(), xq.scales(), gpu, cols), rows * MatVecKernels.LOCAL,
+                    MatVecKernels.LOCAL);
+            default -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), xq.quants(),
+                            xq.scales()}, new Object[]{gpu},
                     tg -> tg.task("k", FfnKernels::q4, new KernelContext(), gate.quants(), gate.scales(), up.quants(),
-                            up.scales(), x, gpu, cols), rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                            up.scales(), xq.quants(), xq.scales(), gpu, cols), rows * MatVecKernels.LOCAL,
+                    MatVecKernels.LOCAL);
         }
         assertClose(cpu, gpu, 1e-4f, type + " ffn");
     }

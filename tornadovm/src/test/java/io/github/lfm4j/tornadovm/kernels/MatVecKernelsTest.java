@@ -1,6 +1,9 @@
 package io.github.lfm4j.tornadovm.kernels;
 
+import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.gguf.GGUFTensorInfo;
+import io.github.lfm4j.model.gguf.Tensor;
 import io.github.lfm4j.model.quant.Quantizer;
 import org.junit.jupiter.api.Test;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -12,7 +15,10 @@ import java.util.Random;
 import static io.github.lfm4j.tornadovm.kernels.OneTask.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Each matrix-vector kernel against its CPU twin on fresh random data; shapes that do not fill whole work-groups. */
+/**
+ * Each matrix-vector kernel against its CPU twin on fresh random data (shapes that do not fill whole work-groups),
+ * the twin against float64, and the quantized kernels against the CPU engine's int8-activation matvec.
+ */
 class MatVecKernelsTest {
     private final Random random = new Random();
 
@@ -28,6 +34,7 @@ class MatVecKernelsTest {
         FloatArray x = random(random, cols, 1f);
         FloatArray start = random(random, rows, 3f);
         FloatArray gpu = add ? copy(start) : nan(rows), cpu = copy(start);
+        Int8Input xq = Int8InputKernels.quantizeCpu(x);
         switch (m.layout()) {
             case F32 -> {
                 MatVecKernels.f32Cpu(m.values(), x, cpu, rows, cols, add);
@@ -37,27 +44,55 @@ class MatVecKernelsTest {
                         rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
             }
             case Q8_0 -> {
-                MatVecKernels.q8Cpu(m.quants(), m.scales(), x, cpu, rows, cols, add);
-                run(new Object[]{m.quants(), m.scales(), x, gpu}, new Object[]{gpu}, tg -> add
-                        ? tg.task("k", MatVecKernels::q8Add, new KernelContext(), m.quants(), m.scales(), x, gpu, cols)
-                        : tg.task("k", MatVecKernels::q8, new KernelContext(), m.quants(), m.scales(), x, gpu, cols),
+                MatVecKernels.q8Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
+                run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, tg -> add
+                        ? tg.task("k", MatVecKernels::q8Add, new KernelContext(), m.quants(), m.scales(), xq.quants(),
+                        xq.scales(), gpu, cols)
+                        : tg.task("k", MatVecKernels::q8, new KernelContext(), m.quants(), m.scales(), xq.quants(),
+                        xq.scales(), gpu, cols),
                         rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
             }
             case Q4_0 -> {
-                MatVecKernels.q4Cpu(m.quants(), m.scales(), x, cpu, rows, cols, add);
-                run(new Object[]{m.quants(), m.scales(), x, gpu}, new Object[]{gpu}, tg -> add
-                        ? tg.task("k", MatVecKernels::q4Add, new KernelContext(), m.quants(), m.scales(), x, gpu, cols)
-                        : tg.task("k", MatVecKernels::q4, new KernelContext(), m.quants(), m.scales(), x, gpu, cols),
+                MatVecKernels.q4Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
+                run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, tg -> add
+                        ? tg.task("k", MatVecKernels::q4Add, new KernelContext(), m.quants(), m.scales(), xq.quants(),
+                        xq.scales(), gpu, cols)
+                        : tg.task("k", MatVecKernels::q4, new KernelContext(), m.quants(), m.scales(), xq.quants(),
+                        xq.scales(), gpu, cols),
                         rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
             }
         }
-        // the twin itself against a float64 product of the decoded weights
+        // the twin against a float64 product of the decoded weights with the activations the kernel sees: x itself
+        // for F32, x rounded to int8 (scale · quant) for the quantized layouts
+        boolean int8 = m.layout() != DeviceMatrix.Layout.F32;
         for (int r = 0; r < rows; r++) {
             double ref = add ? start.get(r) : 0;
-            for (int c = 0; c < cols; c++) ref += (double) m.value(r, c) * x.get(c);
+            for (int c = 0; c < cols; c++) {
+                double xc = int8 ? (double) xq.scales().get(c / 32) * xq.quants().get(c) : x.get(c);
+                ref += (double) m.value(r, c) * xc;
+            }
             assertEquals(ref, cpu.get(r), 1e-4 * Math.max(1, Math.abs(ref)), "twin row " + r);
         }
         assertClose(cpu, gpu, 1e-4f, type + (add ? " add" : "") + " out");
+        if (type == GGMLType.Q8_0 || type == GGMLType.Q4_0) cpuEngineAgrees(type, m, x, rows, cols, add ? start : null, gpu);
+    }
+
+    /**
+     * The GPU result against the CPU engine's own decode matvec on the same encoded matrix (which rounds x to int8
+     * its own way, in {@code Int8Activations}): the two differ only by float summation order.
+     */
+    private static void cpuEngineAgrees(GGMLType type, DeviceMatrix m, FloatArray x, int rows, int cols,
+                                        FloatArray start, FloatArray gpu) {
+        float[] w = new float[rows * cols];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) w[r * cols + c] = m.value(r, c);
+        byte[] enc = Quantizer.quantize(type, w); // decoded Q8_0/Q4_0 values re-encode to the same blocks
+        MatrixKernel k = MatrixKernel.of(new Tensor(new GGUFTensorInfo("w", new long[]{cols, rows}, type, 0),
+                MemorySegment.ofArray(enc)));
+        float[] out = new float[rows];
+        k.matvec(x.toHeapArray(), out, 0, rows);
+        FloatArray cpuEngine = new FloatArray(rows);
+        for (int r = 0; r < rows; r++) cpuEngine.set(r, out[r] + (start == null ? 0 : start.get(r)));
+        assertClose(cpuEngine, gpu, 1e-4f, type + " vs the CPU engine's matvec");
     }
 
     @Test
