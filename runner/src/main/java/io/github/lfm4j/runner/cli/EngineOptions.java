@@ -15,8 +15,10 @@ final class EngineOptions {
             description = "Worker threads; 0 = all processors (default).")
     int threads;
 
-    @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
-            description = "cpu, gpu or auto (default: the GPU when a GPU engine and device are available).")
+    // The CPU unless asked: the GPU engine needs TornadoVM's JVM arguments (the launcher adds them only for
+    // --device gpu|auto) and spends seconds compiling kernels at load, which a quick command should not pay for.
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
+            description = "cpu (default), gpu, or auto (the GPU when a GPU engine and device are available, else the CPU).")
     String device;
 
     /** The parsed --device (a one-line error for an unknown name). */

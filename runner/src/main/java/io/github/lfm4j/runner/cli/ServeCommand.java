@@ -42,7 +42,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto", description = "cpu, gpu or auto (default).")
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
+            description = "cpu (default), gpu, or auto (the GPU when a GPU engine and device are available, else the CPU).")
     String device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
