@@ -1,6 +1,5 @@
 package io.github.lfm4j.runner.cli;
 
-import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.LanguageModel;
 import io.github.lfm4j.runner.api.ModelOptions;
 import io.github.lfm4j.runner.server.OpenAiServer;
@@ -31,8 +30,8 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
-    Path model;
+    @CommandLine.Mixin
+    EngineOptions engine;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
@@ -41,14 +40,6 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
             description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
-
-    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
-            description = "cpu (default), gpu, or auto (the GPU when a GPU engine and device are available, else the CPU).")
-    String device;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Worker threads; 0 = all processors (default).")
-    int threads;
 
     @Option(names = {"-c", "--ctx"}, paramLabel = "CTX", defaultValue = "0",
             description = "Context size per conversation in tokens (default: the model's; memory grows with use).")
@@ -82,9 +73,10 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, maxBody, null,
                 quiet ? null : line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line));
+        Path model = engine.model;
         if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
         if (context < 0) throw new IllegalArgumentException("-c must be >= 0, got " + context);
-        ModelOptions options = new ModelOptions(Device.parse(device), threads, context);
+        ModelOptions options = new ModelOptions(engine.device(), engine.threads, context);
         String modelId = alias != null ? alias : model.getFileName().toString();
         try (LanguageModel m = LanguageModel.load(model, options)) {
             OpenAiServer server;

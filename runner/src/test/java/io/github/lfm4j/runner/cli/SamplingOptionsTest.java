@@ -49,7 +49,7 @@ class SamplingOptionsTest {
 
     @Test
     void chatGenerateAndServeDeclareTheSharedOptionsIdentically() {
-        List<String> shared = List.of("--model", "--threads");
+        List<String> shared = List.of("--model", "--threads", "--device");
         List<String> sampling = List.of("--temp", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--presence-penalty", "--seed");
         CommandLine generate = new CommandLine(new GenerateCommand()), chat = new CommandLine(new ChatCommand());
         CommandLine serve = new CommandLine(new ServeCommand());
