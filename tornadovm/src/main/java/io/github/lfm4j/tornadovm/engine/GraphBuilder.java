@@ -80,12 +80,13 @@ final class GraphBuilder {
     void matvec(String id, DeviceMatrix w, FloatArray in, Int8Input inQ, FloatArray out, boolean add) {
         grid(id, w.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
         int cols = w.cols();
+        int accumulate = add ? 1 : 0;
         switch (w.layout()) {
-            case F32 -> graph.task(id, add ? MatVecKernels::f32Add : MatVecKernels::f32, ctx, w.values(), in, out, cols);
-            case Q8_0 -> graph.task(id, add ? MatVecKernels::q8Add : MatVecKernels::q8, ctx, w.quants(), w.scales(),
-                    inQ.quants(), inQ.scales(), out, cols);
-            case Q4_0 -> graph.task(id, add ? MatVecKernels::q4Add : MatVecKernels::q4, ctx, w.quants(), w.scales(),
-                    inQ.quants(), inQ.scales(), out, cols);
+            case F32 -> graph.task(id, MatVecKernels::f32, ctx, w.values(), in, out, cols, accumulate);
+            case Q8_0 -> graph.task(id, MatVecKernels::q8, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
+                    cols, accumulate);
+            case Q4_0 -> graph.task(id, MatVecKernels::q4, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
+                    cols, accumulate);
         }
     }
 

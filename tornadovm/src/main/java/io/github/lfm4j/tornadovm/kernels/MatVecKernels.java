@@ -12,8 +12,9 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * of 32 ({@link Int8Input}, made by {@link Int8InputKernels#quantize}) exactly as the CPU engine's decode matvec
  * rounds it, so both engines compute the same products; each work-item takes whole blocks (every LOCAL-th block),
  * sums weight quant × activation quant in an int (exact) and multiplies by the weight scale × the activation
- * scale once per block, as ggml does. The {@code add} variants accumulate into {@code out} instead of
- * overwriting it, which fuses the residual connection into the projection that precedes it.
+ * scale once per block, as ggml does. With {@code add != 0} a kernel accumulates into {@code out} instead of
+ * overwriting it, which fuses the residual connection into the projection that precedes it (TornadoVM compiles int
+ * arguments in as constants, so each task gets the branch it needs folded away).
  *
  * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; Q8_0 as one signed byte per weight plus one
  * float scale per 32 weights (ggml's fp16 scale widened at load: PoCL has no fp16); Q4_0 as ggml's 16 packed bytes
@@ -33,7 +34,7 @@ public final class MatVecKernels {
     /** Work-items per row; a power of two (tree reduction). */
     public static final int LOCAL = 64;
 
-    public static void f32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols) {
+    public static void f32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -51,34 +52,16 @@ public final class MatVecKernels {
             ctx.localBarrier();
         }
         if (lid == 0) {
-            out.set(row, part[0]);
-        }
-    }
-
-    public static void f32Add(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols) {
-        int row = ctx.groupIdx;
-        int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
-        int base = row * cols;
-        float s = 0f;
-        for (int j = lid; j < cols; j += LOCAL) {
-            s += w.get(base + j) * x.get(j);
-        }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
+            if (add != 0) {
+                out.set(row, out.get(row) + part[0]);
+            } else {
+                out.set(row, part[0]);
             }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            out.set(row, out.get(row) + part[0]);
         }
     }
 
     public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
-                          FloatArray out, int cols) {
+                          FloatArray out, int cols, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -104,43 +87,16 @@ public final class MatVecKernels {
             ctx.localBarrier();
         }
         if (lid == 0) {
-            out.set(row, part[0]);
-        }
-    }
-
-    public static void q8Add(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
-                          FloatArray out, int cols) {
-        int row = ctx.groupIdx;
-        int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
-        int blocks = cols >> 5;
-        int base = row * cols;
-        int scaleBase = row * blocks;
-        float s = 0f;
-        for (int b = lid; b < blocks; b += LOCAL) {
-            int o = base + (b << 5);
-            int xo = b << 5;
-            int acc = 0;
-            for (int j = 0; j < 32; j++) {
-                acc += q.get(o + j) * xq.get(xo + j);
+            if (add != 0) {
+                out.set(row, out.get(row) + part[0]);
+            } else {
+                out.set(row, part[0]);
             }
-            s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
-        }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            out.set(row, out.get(row) + part[0]);
         }
     }
 
     public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
-                          FloatArray out, int cols) {
+                          FloatArray out, int cols, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
         float[] part = ctx.allocateFloatLocalArray(LOCAL);
@@ -167,39 +123,11 @@ public final class MatVecKernels {
             ctx.localBarrier();
         }
         if (lid == 0) {
-            out.set(row, part[0]);
-        }
-    }
-
-    public static void q4Add(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
-                          FloatArray out, int cols) {
-        int row = ctx.groupIdx;
-        int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
-        int blocks = cols >> 5;
-        int base = row * (cols >> 1);
-        int scaleBase = row * blocks;
-        float s = 0f;
-        for (int b = lid; b < blocks; b += LOCAL) {
-            int o = base + (b << 4);
-            int xo = b << 5;
-            int acc = 0;
-            for (int j = 0; j < 16; j++) {
-                int v = packed.get(o + j) & 0xFF;
-                acc += ((v & 15) - 8) * xq.get(xo + j) + ((v >> 4) - 8) * xq.get(xo + j + 16);
+            if (add != 0) {
+                out.set(row, out.get(row) + part[0]);
+            } else {
+                out.set(row, part[0]);
             }
-            s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
-        }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            out.set(row, out.get(row) + part[0]);
         }
     }
 

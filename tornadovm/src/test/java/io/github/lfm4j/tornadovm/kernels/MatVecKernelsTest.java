@@ -38,27 +38,22 @@ class MatVecKernelsTest {
         switch (m.layout()) {
             case F32 -> {
                 MatVecKernels.f32Cpu(m.values(), x, cpu, rows, cols, add);
-                run(new Object[]{m.values(), x, gpu}, new Object[]{gpu}, tg -> add
-                        ? tg.task("k", MatVecKernels::f32Add, new KernelContext(), m.values(), x, gpu, cols)
-                        : tg.task("k", MatVecKernels::f32, new KernelContext(), m.values(), x, gpu, cols),
+                run(new Object[]{m.values(), x, gpu}, new Object[]{gpu}, 
+                        tg -> tg.task("k", MatVecKernels::f32, new KernelContext(), m.values(), x, gpu, cols, add ? 1 : 0),
                         rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
             }
             case Q8_0 -> {
                 MatVecKernels.q8Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
-                run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, tg -> add
-                        ? tg.task("k", MatVecKernels::q8Add, new KernelContext(), m.quants(), m.scales(), xq.quants(),
-                        xq.scales(), gpu, cols)
-                        : tg.task("k", MatVecKernels::q8, new KernelContext(), m.quants(), m.scales(), xq.quants(),
-                        xq.scales(), gpu, cols),
+                run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, 
+                        tg -> tg.task("k", MatVecKernels::q8, new KernelContext(), m.quants(), m.scales(), xq.quants(),
+                        xq.scales(), gpu, cols, add ? 1 : 0),
                         rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
             }
             case Q4_0 -> {
                 MatVecKernels.q4Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
-                run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, tg -> add
-                        ? tg.task("k", MatVecKernels::q4Add, new KernelContext(), m.quants(), m.scales(), xq.quants(),
-                        xq.scales(), gpu, cols)
-                        : tg.task("k", MatVecKernels::q4, new KernelContext(), m.quants(), m.scales(), xq.quants(),
-                        xq.scales(), gpu, cols),
+                run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, 
+                        tg -> tg.task("k", MatVecKernels::q4, new KernelContext(), m.quants(), m.scales(), xq.quants(),
+                        xq.scales(), gpu, cols, add ? 1 : 0),
                         rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
             }
         }
