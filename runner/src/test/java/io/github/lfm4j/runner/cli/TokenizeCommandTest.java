@@ -31,8 +31,9 @@ class TokenizeCommandTest {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    static String vocab() throws Exception {
-        return Path.of(TokenizeCommandTest.class.getClassLoader().getResource("fixtures/vocab-synthetic.gguf").toURI()).toString();
+    /** The shared fixture in the model module (Maven runs tests from the module directory). */
+    static String vocab() {
+        return Path.of("../model/src/test/resources/fixtures/vocab-synthetic.gguf").toString();
     }
 
     @Test
