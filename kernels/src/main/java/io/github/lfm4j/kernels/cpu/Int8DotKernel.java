@@ -23,6 +23,15 @@ abstract class Int8DotKernel extends RowDecodingKernel {
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /**
+     * Sums the two 16-bit halves of each 32-bit lane: {@code (p · 0x10001) >> 16} (arithmetic shift) is
+     * {@code hi + lo} when that sum fits a signed 16-bit value, because the product adds {@code p << 16} to
+     * {@code p} (mod 2^32), putting {@code hi + lo} plus the borrow of a negative {@code lo} in the upper half, and
+     * the shift's floor takes that borrow back. One multiply and one shift: two instructions fewer than widening
+     * both halves, and one fewer than {@code p + (p << 16)}; worth ~7 % of the Q4_0 matvec (measured on Zen 4).
+     */
+    static final int PAIR_SUM = 0x10001;
+
+    /**
      * For the 5-bit types: lane j multiplies by 2^(15−j), so bit j of a broadcast 16-bit mask lands in bit 15
      * (higher bits overflow out).
      */
@@ -45,6 +54,21 @@ abstract class Int8DotKernel extends RowDecodingKernel {
         if (rowStart == rowEnd) return;
         Int8Activations xq = activations.get();
         xq.quantize(x, 0);
+        dotRows(xq, out, rowStart, rowEnd);
+    }
+
+    @Override
+    public final boolean roundsInputToInt8() {
+        return true;
+    }
+
+    @Override
+    public final void matvec(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
+        if (xq.cols() != cols) {
+            throw new IllegalArgumentException("input of " + xq.cols() + " values for a matrix of " + cols + " columns");
+        }
+        checkArguments(null, 1, out, rowStart, rowEnd);
+        if (rowStart == rowEnd) return;
         dotRows(xq, out, rowStart, rowEnd);
     }
 

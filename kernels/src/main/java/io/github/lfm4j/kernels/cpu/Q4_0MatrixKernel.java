@@ -45,10 +45,10 @@ final class Q4_0MatrixKernel extends Int8DotKernel {
             ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector lo = q.and((short) 0x0F).sub((short) 8);
             ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
-            // Each 16-bit lane holds lo·x + hi·x' (|.| ≤ 2·8·127); adding the lane pairs inside the upper halves of
-            // 32-bit lanes (p + (p << 16)) cannot overflow 16 bits, so one arithmetic shift yields the pair sums.
+            // Each 16-bit lane holds lo·x + hi·x' (|.| ≤ 2·8·127), so the lane pair sums fit 16 bits too ({@link
+            // #PAIR_SUM}).
             IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }

@@ -45,7 +45,7 @@ final class Q4_1MatrixKernel extends Int8DotKernel {
             ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 4, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector lo = q.and((short) 0x0F), hi = q.lanewise(VectorOperators.LSHR, 4);
             IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
             mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b];
         }

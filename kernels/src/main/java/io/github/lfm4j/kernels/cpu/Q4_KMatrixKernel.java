@@ -59,8 +59,8 @@ final class Q4_KMatrixKernel extends Int8DotKernel {
                 ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4), b1 = c.lanewise(VectorOperators.LSHR, 4);
                 IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16))).reinterpretAsInts();
                 IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16))).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-                p1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                p0 = p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                p1 = p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
                 acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s0]), acc);
                 acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s1]), acc);
             }

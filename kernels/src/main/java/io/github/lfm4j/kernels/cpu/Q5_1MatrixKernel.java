@@ -48,7 +48,7 @@ final class Q5_1MatrixKernel extends Int8DotKernel {
             ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) qh).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4));
             ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> 16)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4));
             IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
             mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b];
         }

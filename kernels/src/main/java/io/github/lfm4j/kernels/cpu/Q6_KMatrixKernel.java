@@ -59,10 +59,10 @@ final class Q6_KMatrixKernel extends Int8DotKernel {
                     IntVector p1 = q1.mul(ShortVector.fromArray(S, xq, xo + 32 + l)).reinterpretAsInts();
                     IntVector p2 = q2.mul(ShortVector.fromArray(S, xq, xo + 64 + l)).reinterpretAsInts();
                     IntVector p3 = q3.mul(ShortVector.fromArray(S, xq, xo + 96 + l)).reinterpretAsInts();
-                    p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-                    p1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-                    p2 = p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-                    p3 = p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                    p0 = p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                    p1 = p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                    p2 = p2.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                    p3 = p3.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
                     acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is) * xd[xb]), acc);
                     acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is + 2) * xd[xb + 1]), acc);
                     acc = ((FloatVector) p2.castShape(F, 0)).fma(FloatVector.broadcast(F, d * data.get(ValueLayout.JAVA_BYTE, sc + is + 4) * xd[xb + 2]), acc);
