@@ -16,8 +16,12 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * be added in a short lane without overflow.
  * <p>
  * Rounding error: each element moves by at most half a step, {@code max|x_block| / 254}.
+ * <p>
+ * Public so that a caller splitting one product across threads can round the input once ({@link #quantize}) and
+ * hand the same rounded vector to every thread ({@link MatrixKernel#matvec(Int8Activations, float[], int, int)}),
+ * instead of every thread rounding it again; the arrays stay package-private, read only by the kernels.
  */
-final class Int8Activations {
+public final class Int8Activations {
     static final int BLOCK = 32;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
     private static final float ROUNDING = 0x1.8p23f;
@@ -30,7 +34,11 @@ final class Int8Activations {
     /** {@code scale · sum} per block: that plain sum in activation units. */
     final float[] scaledSum;
 
-    Int8Activations(int cols) {
+    /** Room for a vector of {@code cols} values, a multiple of 32. */
+    public Int8Activations(int cols) {
+        if (cols <= 0 || cols % BLOCK != 0) {
+            throw new IllegalArgumentException("int8 activations need a positive multiple of 32 values, got " + cols);
+        }
         this.q = new short[cols];
         this.scale = new float[cols / BLOCK];
         this.sum = new int[cols / BLOCK];
@@ -42,7 +50,7 @@ final class Int8Activations {
      * rounding to nearest (ties to even) by adding 1.5·2^23, which leaves the integer in the float's low mantissa
      * bits for |value| ≤ 2^22 (ours are ≤ 127).
      */
-    void quantize(float[] x, int off) {
+    public void quantize(float[] x, int off) {
         for (int b = 0; b < scale.length; b++) {
             int base = off + BLOCK * b;
             FloatVector v0 = FloatVector.fromArray(F, x, base), v1 = FloatVector.fromArray(F, x, base + 8);
@@ -63,5 +71,10 @@ final class Int8Activations {
             ((ShortVector) q2.castShape(S, 0)).intoArray(q, o + 16);
             ((ShortVector) q3.castShape(S, 0)).intoArray(q, o + 24);
         }
+    }
+
+    /** Length of the vector this holds. */
+    public int cols() {
+        return q.length;
     }
 }

@@ -17,6 +17,24 @@ public interface MatrixKernel {
     void matvec(float[] x, float[] out, int rowStart, int rowEnd);
 
     /**
+     * True when {@link #matvec(float[], float[], int, int)} first rounds its input to int8 blocks ({@link
+     * Int8Activations}); such a kernel also takes the input already rounded, through {@link
+     * #matvec(Int8Activations, float[], int, int)}, so that a product split across threads rounds it only once.
+     */
+    default boolean roundsInputToInt8() {
+        return false;
+    }
+
+    /**
+     * {@link #matvec(float[], float[], int, int)} on an input already rounded to int8 (same result, bit for bit).
+     *
+     * @throws UnsupportedOperationException when {@link #roundsInputToInt8()} is false
+     */
+    default void matvec(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " multiplies float activations");
+    }
+
+    /**
      * Batched product for prefill: {@code x} holds {@code n} activation vectors of length {@code cols()}
      * (row-major, vector i at {@code i*cols()}), {@code out} holds {@code n} output vectors of length {@code rows()}
      * (vector i at {@code i*rows()}); only rows {@code [rowStart, rowEnd)} of every output vector are written.

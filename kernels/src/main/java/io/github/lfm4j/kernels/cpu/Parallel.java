@@ -4,11 +4,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of persistent worker threads that split a range {@code [0, n)} into contiguous chunks, one per thread.
- * A decode step calls this about a hundred times per token, so it avoids per-call task objects and queues: the
- * caller publishes the job in volatile fields, workers spin briefly and then park, and the caller runs chunk 0
- * itself and waits for the others. One job runs at a time per instance (calls are serialised by a lock): an
- * engine owns its instance.
+ * A fixed set of persistent worker threads that split a range {@code [0, n)} into contiguous chunks. A decode step
+ * calls this about a hundred times per token, so it avoids per-call task objects and queues: the caller publishes
+ * the job in volatile fields, workers spin briefly and then park, and the caller works too and then waits for the
+ * others. One job runs at a time per instance (calls are serialised by a lock): an engine owns its instance.
+ * <p>
+ * The range is cut into {@link #CHUNKS_PER_THREAD} chunks per thread that the threads claim from a shared counter,
+ * rather than one fixed chunk each: on a laptop or a shared machine one core is often busy with something else for
+ * a while, and with fixed chunks every product then waits for the slowest thread; with claimed chunks the others
+ * take over its share. The counter costs one atomic increment per chunk.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -19,6 +23,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final int SPIN_ITERATIONS = 20_000;
+    /** Chunks per thread: enough to even out a thread that falls behind, few enough to keep rows contiguous. */
+    static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
     private final Thread[] workers;
@@ -28,6 +34,8 @@ public final class Parallel implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    private volatile int chunks;
     private volatile Throwable failure;
     private volatile Thread caller;
 
@@ -65,10 +73,13 @@ public final class Parallel implements AutoCloseable {
         this.granularity = granularity;
         this.failure = null;
         this.caller = Thread.currentThread();
+        int units = (n + granularity - 1) / granularity;
+        this.chunks = Math.min(units, threads * CHUNKS_PER_THREAD);
+        nextChunk.set(0);
         pending.set(workers.length);
         generation++; // publishes the fields above to the workers
         for (Thread w : workers) LockSupport.unpark(w);
-        runChunk(0, n, granularity, body);
+        runChunks(n, granularity, body);
         int spins = 0;
         while (pending.get() != 0) {
             if (++spins > SPIN_ITERATIONS) LockSupport.parkNanos(20_000);
@@ -80,11 +91,14 @@ public final class Parallel implements AutoCloseable {
         if (f instanceof Error e) throw e;
     }
 
-    private void runChunk(int index, int n, int granularity, RangeBody body) {
-        int units = (n + granularity - 1) / granularity;
-        int start = (int) ((long) units * index / threads) * granularity;
-        int end = Math.min(n, (int) ((long) units * (index + 1) / threads) * granularity);
-        if (start < end) body.run(start, end);
+    /** Claims chunks until none is left; chunk c covers units [units·c/chunks, units·(c+1)/chunks). */
+    private void runChunks(int n, int granularity, RangeBody body) {
+        int units = (n + granularity - 1) / granularity, count = chunks;
+        for (int c = nextChunk.getAndIncrement(); c < count; c = nextChunk.getAndIncrement()) {
+            int start = (int) ((long) units * c / count) * granularity;
+            int end = Math.min(n, (int) ((long) units * (c + 1) / count) * granularity);
+            if (start < end) body.run(start, end);
+        }
     }
 
     private void workerLoop(int index) {
@@ -98,7 +112,7 @@ public final class Parallel implements AutoCloseable {
             if (closed) return;
             seen = generation;
             try {
-                runChunk(index, rangeEnd, granularity, body);
+                runChunks(rangeEnd, granularity, body);
             } catch (Throwable t) {
                 failure = t;
             } finally {

@@ -126,13 +126,16 @@ abstract class RowDecodingKernel implements MatrixKernel {
         }
     }
 
-    /** Cheap per-call bounds checks, so a caller's mistake is a one-line exception rather than a wrong answer. */
+    /**
+     * Cheap per-call bounds checks, so a caller's mistake is a one-line exception rather than a wrong answer;
+     * {@code x} is null for an input checked elsewhere (already rounded to int8).
+     */
     final void checkArguments(float[] x, int n, float[] out, int rowStart, int rowEnd) {
         if (rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
             throw new IllegalArgumentException("row range [" + rowStart + ", " + rowEnd + ") is outside [0, " + rows + ")");
         }
         if (n < 1) throw new IllegalArgumentException("token count must be positive, got " + n);
-        if (x.length < (long) n * cols) {
+        if (x != null && x.length < (long) n * cols) {
             throw new IllegalArgumentException("activations hold " + x.length + " floats, " + n + " x " + cols + " needed");
         }
         if (out.length < (long) n * rows) {

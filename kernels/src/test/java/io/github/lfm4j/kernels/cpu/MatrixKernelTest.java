@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,6 +229,39 @@ class MatrixKernelTest {
             }
             k.matvec(x, single, 0, rows);
             assertClose(single, split, type + " matvec differs when split across threads, seed " + seed);
+        }
+    }
+
+    /**
+     * A product split across threads rounds its input once and hands it to every thread: that path must give what
+     * the plain matvec gives (which rounds the same input itself), bit for bit, and only the int8 kernels take it.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void preRoundedInputGivesTheSameProduct(Kind kind) {
+        GGMLType type = kind.type();
+        Random rnd = new Random(seed * 31 + type.id);
+        int rows = 21, cols = type.isQuantized() ? colsFor(type)[0] : 64;
+        try (Arena arena = Arena.ofConfined()) {
+            MatrixKernel k = MatrixKernel.of(RandomWeights.tensor(type, rows, cols, RandomWeights.bytes(type, rows, cols, rnd), arena));
+            Int8Activations xq = new Int8Activations(cols);
+            if (!type.isQuantized()) {
+                assertFalse(k.roundsInputToInt8(), type + " multiplies float activations");
+                assertThrows(UnsupportedOperationException.class, () -> k.matvec(xq, new float[rows], 0, rows));
+                return;
+            }
+            assertTrue(k.roundsInputToInt8(), type + " rounds its input to int8");
+            float[] x = randomActivations(cols, rnd);
+            float[] plain = poisoned(rows), rounded = poisoned(rows);
+            k.matvec(x, plain, 0, rows);
+            xq.quantize(x, 0);
+            k.matvec(xq, rounded, 0, 9);
+            k.matvec(xq, rounded, 9, rows);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(Float.floatToIntBits(plain[r]), Float.floatToIntBits(rounded[r]),
+                        type + " row " + r + ": " + plain[r] + " vs " + rounded[r] + ", seed " + seed);
+            }
+            assertThrows(IllegalArgumentException.class, () -> k.matvec(new Int8Activations(cols + 32), rounded, 0, rows));
         }
     }
 

@@ -39,6 +39,29 @@ class ParallelTest {
         }
     }
 
+    /** A thread held up (here: sleeping in its first chunk) does not hold up the rest: the others take its share. */
+    @Test
+    void aStalledThreadLeavesTheRemainingChunksToTheOthers() {
+        try (Parallel p = new Parallel(2)) {
+            java.util.Map<String, Integer> chunksByThread = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+            p.forRange(800, 1, (s, e) -> {
+                chunksByThread.merge(Thread.currentThread().getName(), 1, Integer::sum);
+                if (stalled.compareAndSet(false, true)) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            int total = chunksByThread.values().stream().mapToInt(Integer::intValue).sum();
+            assertEquals(2 * Parallel.CHUNKS_PER_THREAD, total, chunksByThread.toString());
+            assertEquals(2, chunksByThread.size(), "both threads worked: " + chunksByThread);
+            assertEquals(1, java.util.Collections.min(chunksByThread.values()), "the stalled thread did one chunk: " + chunksByThread);
+        }
+    }
+
     @Test
     void aWorkerFailureReachesTheCaller() {
         try (Parallel p = new Parallel(2)) {

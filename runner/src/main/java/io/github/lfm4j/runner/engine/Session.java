@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
 import io.github.lfm4j.kernels.cpu.VectorOps;
 import io.github.lfm4j.model.gguf.Tensor;
@@ -50,6 +51,9 @@ public final class Session implements EngineSession {
     private final float[] cos, sin, scores, logits, last;
     private final MatmulRunner matmul;
     private final AttentionRunner attention = new AttentionRunner();
+    /** Per layer, the products that read the same normed input, run together when decoding one token. */
+    private final MatrixKernel[][] qkv, gateUp;
+    private final float[][] qkvOut, gateUpOut;
 
     Session(Lfm2Model model, int context, int batch) {
         this.model = model;
@@ -93,6 +97,15 @@ public final class Session implements EngineSession {
         logits = new float[vocab];
         last = new float[dim];
         matmul = new MatmulRunner(model.parallel());
+        qkv = new MatrixKernel[cfg.layers()][];
+        gateUp = new MatrixKernel[cfg.layers()][];
+        for (int l = 0; l < cfg.layers(); l++) {
+            Lfm2Model.Layer layer = model.layer(l);
+            gateUp[l] = new MatrixKernel[]{layer.gate(), layer.up()};
+            if (layer.attention()) qkv[l] = new MatrixKernel[]{layer.wq(), layer.wk(), layer.wv()};
+        }
+        qkvOut = new float[][]{q, k, v};
+        gateUpOut = new float[][]{gate, up};
     }
 
     public Lfm2Model model() {
@@ -246,13 +259,17 @@ public final class Session implements EngineSession {
         for (int l = 0; l < cfg.layers(); l++) {
             Lfm2Model.Layer layer = model.layer(l);
             for (int t = 0; t < n; t++) VectorOps.rmsnorm(h, t * dim, x, t * dim, layer.attnNorm(), dim, eps);
-            if (layer.attention()) attentionBlock(layer, n);
+            if (layer.attention()) attentionBlock(l, layer, n);
             else convBlock(layer, n);
             VectorOps.add(o, 0, x, 0, n * dim);
 
             for (int t = 0; t < n; t++) VectorOps.rmsnorm(h, t * dim, x, t * dim, layer.ffnNorm(), dim, eps);
-            matmul.apply(layer.gate(), h, n, gate);
-            matmul.apply(layer.up(), h, n, up);
+            if (n == 1) {
+                matmul.applyAll(gateUp[l], h, gateUpOut);
+            } else {
+                matmul.apply(layer.gate(), h, n, gate);
+                matmul.apply(layer.up(), h, n, up);
+            }
             VectorOps.swiglu(gate, 0, up, 0, n * ffn);
             matmul.apply(layer.down(), gate, n, o);
             VectorOps.add(o, 0, x, 0, n * dim);
@@ -291,10 +308,14 @@ public final class Session implements EngineSession {
         matmul.apply(layer.outProj(), y, n, o);
     }
 
-    private void attentionBlock(Lfm2Model.Layer layer, int n) {
-        matmul.apply(layer.wq(), h, n, q);
-        matmul.apply(layer.wk(), h, n, k);
-        matmul.apply(layer.wv(), h, n, v);
+    private void attentionBlock(int l, Lfm2Model.Layer layer, int n) {
+        if (n == 1) {
+            matmul.applyAll(qkv[l], h, qkvOut);
+        } else {
+            matmul.apply(layer.wq(), h, n, q);
+            matmul.apply(layer.wk(), h, n, k);
+            matmul.apply(layer.wv(), h, n, v);
+        }
         int half = headDim / 2;
         int kvHeads = layer.kvHeads();
         float[][] kc = keyCache[layer.cacheIndex()], vc = valueCache[layer.cacheIndex()];
