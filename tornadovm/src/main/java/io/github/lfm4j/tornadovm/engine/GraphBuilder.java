@@ -57,7 +57,7 @@ final class GraphBuilder {
 
     /** True for the layouts whose kernels take the input rounded to int8 ({@link Int8Input}). */
     static boolean takesInt8(DeviceMatrix w) {
-        return w.layout() != DeviceMatrix.Layout.F32;
+        return w.layout() == DeviceMatrix.Layout.Q8_0 || w.layout() == DeviceMatrix.Layout.Q4_0;
     }
 
     /**
@@ -83,6 +83,7 @@ final class GraphBuilder {
         int accumulate = add ? 1 : 0;
         switch (w.layout()) {
             case F32 -> graph.task(id, MatVecKernels::f32, ctx, w.values(), in, out, cols, accumulate);
+            case F16 -> graph.task(id, MatVecKernels::f16, ctx, w.halves(), in, out, cols, accumulate);
             case Q8_0 -> graph.task(id, MatVecKernels::q8, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
                     cols, accumulate);
             case Q4_0 -> graph.task(id, MatVecKernels::q4, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
@@ -107,6 +108,7 @@ final class GraphBuilder {
         grid(id, gate.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
         switch (gate.layout()) {
             case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols);
+            case F16 -> graph.task(id, FfnKernels::f16, ctx, gate.halves(), up.halves(), in, out, cols);
             case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
                     inQ.quants(), inQ.scales(), out, cols);
             case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
@@ -120,6 +122,7 @@ final class GraphBuilder {
         grid(id, roundUp(dim, 64), 64);
         switch (w.layout()) {
             case F32 -> graph.task(id, ElementwiseKernels::embedF32, ctx, w.values(), step, x, dim);
+            case F16 -> graph.task(id, ElementwiseKernels::embedF16, ctx, w.halves(), step, x, dim);
             case Q8_0 -> graph.task(id, ElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, x, dim);
             case Q4_0 -> graph.task(id, ElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, x, dim);
         }
@@ -127,6 +130,10 @@ final class GraphBuilder {
 
     /** The device arrays of a matrix, for transfer declarations. */
     static Object[] arrays(DeviceMatrix w) {
-        return w.layout() == DeviceMatrix.Layout.F32 ? new Object[]{w.values()} : new Object[]{w.quants(), w.scales()};
+        return switch (w.layout()) {
+            case F32 -> new Object[]{w.values()};
+            case F16 -> new Object[]{w.halves()};
+            case Q8_0, Q4_0 -> new Object[]{w.quants(), w.scales()};
+        };
     }
 }

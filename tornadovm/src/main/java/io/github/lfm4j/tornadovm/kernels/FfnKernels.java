@@ -5,6 +5,7 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * The feed-forward block's first half in one kernel: {@code out[r] = silu(gate_r·x) · (up_r·x)}, the gate and up
@@ -29,6 +30,35 @@ public final class FfnKernels {
             float xv = x.get(j);
             sg += gate.get(base + j) * xv;
             su += up.get(base + j) * xv;
+        }
+        pg[lid] = sg;
+        pu[lid] = su;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                pg[lid] += pg[lid + stride];
+                pu[lid] += pu[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            float g = pg[0];
+            out.set(row, g / (1f + TornadoMath.exp(-g)) * pu[0]);
+        }
+    }
+
+    public static void f16(KernelContext ctx, ShortArray gate, ShortArray up, FloatArray x, FloatArray out, int cols) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] pg = ctx.allocateFloatLocalArray(LOCAL);
+        float[] pu = ctx.allocateFloatLocalArray(LOCAL);
+        int base = row * cols;
+        float sg = 0f;
+        float su = 0f;
+        for (int j = lid; j < cols; j += LOCAL) {
+            float xv = x.get(j);
+            sg += F16Bits.toFloat(gate.get(base + j)) * xv;
+            su += F16Bits.toFloat(up.get(base + j)) * xv;
         }
         pg[lid] = sg;
         pu[lid] = su;
@@ -134,7 +164,7 @@ public final class FfnKernels {
 
     /**
      * Twin: the two matrix-vector twins, then the SwiGLU twin. The quantized layouts take {@code x} rounded to int8
-     * ({@code xq}, from {@link Int8InputKernels#quantizeCpu}); F32 takes {@code x} itself ({@code xq} may be null).
+     * ({@code xq}, from {@link Int8InputKernels#quantizeCpu}); F32 and F16 take {@code x} itself ({@code xq} may be null).
      */
     public static void ffnCpu(DeviceMatrix gate, DeviceMatrix up, FloatArray x, Int8Input xq, FloatArray out) {
         int rows = gate.rows(), cols = gate.cols();
@@ -143,6 +173,10 @@ public final class FfnKernels {
             case F32 -> {
                 MatVecKernels.f32Cpu(gate.values(), x, out, rows, cols, false);
                 MatVecKernels.f32Cpu(up.values(), x, u, rows, cols, false);
+            }
+            case F16 -> {
+                MatVecKernels.f16Cpu(gate.halves(), x, out, rows, cols, false);
+                MatVecKernels.f16Cpu(up.halves(), x, u, rows, cols, false);
             }
             case Q8_0 -> {
                 MatVecKernels.q8Cpu(gate.quants(), gate.scales(), xq, out, rows, cols, false);

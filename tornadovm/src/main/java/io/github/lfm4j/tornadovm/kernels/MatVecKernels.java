@@ -4,11 +4,13 @@ import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * Matrix-vector products for decode: one work-group of {@link #LOCAL} work-items per output row; the group adds the
  * work-items' partial sums in local memory. F32: each work-item sums a strided slice of the row (neighbouring
- * work-items read neighbouring weights). Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
+ * work-items read neighbouring weights); F16 likewise, converting ggml's half bits per weight with
+ * {@link F16Bits}. Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
  * of 32 ({@link Int8Input}, made by {@link Int8InputKernels#quantize}) exactly as the CPU engine's decode matvec
  * rounds it, so both engines compute the same products; each work-item takes whole blocks (every LOCAL-th block),
  * sums weight quant × activation quant in an int (exact) and multiplies by the weight scale × the activation
@@ -16,7 +18,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * overwriting it, which fuses the residual connection into the projection that precedes it (TornadoVM compiles int
  * arguments in as constants, so each task gets the branch it needs folded away).
  *
- * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; Q8_0 as one signed byte per weight plus one
+ * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; F16 row-major half bits (a ShortArray); Q8_0 as one signed byte per weight plus one
  * float scale per 32 weights (ggml's fp16 scale widened at load: PoCL has no fp16); Q4_0 as ggml's 16 packed bytes
  * per block of 32 (byte j: weight j in the low nibble, weight j+16 in the high one, value = nibble - 8) plus one float
  * scale per block. Launch with {@code rows · LOCAL} work-items in groups of {@code LOCAL}.
@@ -42,6 +44,33 @@ public final class MatVecKernels {
         float s = 0f;
         for (int j = lid; j < cols; j += LOCAL) {
             s += w.get(base + j) * x.get(j);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            if (add != 0) {
+                out.set(row, out.get(row) + part[0]);
+            } else {
+                out.set(row, part[0]);
+            }
+        }
+    }
+
+    /** F16: ggml's half bits, converted per weight ({@link F16Bits}); float activations, as {@link #f32}. */
+    public static void f16(KernelContext ctx, ShortArray w, FloatArray x, FloatArray out, int cols, int add) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        int base = row * cols;
+        float s = 0f;
+        for (int j = lid; j < cols; j += LOCAL) {
+            s += F16Bits.toFloat(w.get(base + j)) * x.get(j);
         }
         part[lid] = s;
         ctx.localBarrier();
@@ -137,6 +166,15 @@ public final class MatVecKernels {
         for (int r = 0; r < rows; r++) {
             float s = 0f;
             for (int j = 0; j < cols; j++) s += w.get(r * cols + j) * x.get(j);
+            out.set(r, add ? out.get(r) + s : s);
+        }
+    }
+
+    /** Twin of {@link #f16}; decodes with the JDK's {@code Float.float16ToFloat}, independent of {@link F16Bits}. */
+    public static void f16Cpu(ShortArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            float s = 0f;
+            for (int j = 0; j < cols; j++) s += Float.float16ToFloat(w.get(r * cols + j)) * x.get(j);
             out.set(r, add ? out.get(r) + s : s);
         }
     }
