@@ -17,6 +17,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.TornadoProfilerResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -88,6 +89,8 @@ public final class TornadoLfm2Engine implements GpuModel {
         double repackMillis = (System.nanoTime() - t0) / 1e6;
 
         this.device = TornadoExecutionPlan.getDevice(0, 0);
+        WorkGroupSizes sizes = workGroupSizes(device);
+        sizes.requireFixedSizesFit(device.getDeviceName());
         this.logits = new FloatArray(vocab);
         FloatArray x = new FloatArray(dim), xn = new FloatArray(dim);
         // xn rounded to int8 for a quantized output matrix (see Int8Input)
@@ -152,7 +155,7 @@ public final class TornadoLfm2Engine implements GpuModel {
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
             largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
 
-            GraphBuilder g = new GraphBuilder("layers" + ci, grids);
+            GraphBuilder g = new GraphBuilder("layers" + ci, grids, sizes);
             layerGraphs.add(g);
             if (ci > 0) g.graph().consumeFromDevice("layers" + (ci - 1), carry);
             if (ci == 0) g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.embeddingArrays());
@@ -213,7 +216,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         DeviceMemory.check(needed, w.bytes(), kvBytes, context, Math.max(w.largestArrayBytes(), largestCache),
                 device.getDeviceName(), device.getMaxGlobalMemory(), device.getMaxAllocMemory());
 
-        GraphBuilder hg = new GraphBuilder("head", grids);
+        GraphBuilder hg = new GraphBuilder("head", grids, sizes);
         hg.graph().consumeFromDevice("layers" + (chunks - 1), carry);
         if (w.headArrays().length > 0) hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.headArrays());
         hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, headState);
@@ -276,6 +279,14 @@ public final class TornadoLfm2Engine implements GpuModel {
     /** {@link #load(Path, int, Consumer)} with notices on standard error. */
     public static TornadoLfm2Engine load(Path path, int context) {
         return load(path, context, System.err::println);
+    }
+
+    /** The device's work-group limits as TornadoVM reports them. */
+    static WorkGroupSizes workGroupSizes(TornadoDevice device) {
+        long[] maxGroup = device.getPhysicalDevice().getDeviceMaxWorkGroupSize();
+        TornadoDeviceType type = device.getDeviceType();
+        return new WorkGroupSizes(maxGroup.length > 0 ? maxGroup[0] : 0, device.getDeviceLocalMemorySize(),
+                type == TornadoDeviceType.GPU || type == TornadoDeviceType.ACCELERATOR);
     }
 
     private static long bytesOf(Object[] arrays) {

@@ -3,6 +3,8 @@ package io.github.lfm4j.tornadovm.kernels;
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.quant.Quantizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
@@ -89,14 +91,14 @@ class F16KernelsTest {
         assertTrue(Math.abs(got - ref) <= tol * Math.max(1, magnitude), what + ": " + got + " vs " + ref);
     }
 
-    private void checkMatVec(int rows, int cols, boolean add) {
+    private void checkMatVec(int rows, int cols, boolean add, int local) {
         DeviceMatrix m = matrix(rows, cols, false);
         FloatArray x = random(random, cols, 1f), start = random(random, rows, 3f);
         FloatArray gpu = add ? copy(start) : nan(rows), cpu = copy(start);
         MatVecKernels.f16Cpu(m.halves(), x, cpu, rows, cols, add);
         run(new Object[]{m.halves(), x, gpu}, new Object[]{gpu},
-                tg -> tg.task("k", MatVecKernels::f16, new KernelContext(), m.halves(), x, gpu, cols, add ? 1 : 0),
-                rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                tg -> tg.task("k", MatVecKernels::f16, new KernelContext(), m.halves(), x, gpu, cols, local, add ? 1 : 0),
+                rows * local, local);
         for (int r = 0; r < rows; r++) {
             double ref = add ? start.get(r) : 0, mag = Math.abs(ref);
             for (int c = 0; c < cols; c++) {
@@ -111,23 +113,34 @@ class F16KernelsTest {
 
     @Test
     void matvec() {
-        checkMatVec(37, 150, false);
+        checkMatVec(37, 150, false, MatVecKernels.LOCAL);
     }
 
     @Test
     void matvecAdd() {
-        checkMatVec(41, 2080, true);
+        checkMatVec(41, 2080, true, MatVecKernels.LOCAL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16, 256})
+    void otherLocalSizes(int local) {
+        checkMatVec(9, 700, true, local);
+        fusedFfn(local);
     }
 
     @Test
     void fusedFfn() {
+        fusedFfn(MatVecKernels.LOCAL);
+    }
+
+    private void fusedFfn(int local) {
         int rows = 45, cols = 2112;
         DeviceMatrix gate = matrix(rows, cols, true), up = matrix(rows, cols, true);
         FloatArray x = random(random, cols, 1f), cpu = nan(rows), gpu = nan(rows);
         FfnKernels.ffnCpu(gate, up, x, null, cpu);
         run(new Object[]{gate.halves(), up.halves(), x}, new Object[]{gpu},
-                tg -> tg.task("k", FfnKernels::f16, new KernelContext(), gate.halves(), up.halves(), x, gpu, cols),
-                rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                tg -> tg.task("k", FfnKernels::f16, new KernelContext(), gate.halves(), up.halves(), x, gpu, cols, local),
+                rows * local, local);
         for (int r = 0; r < rows; r++) {
             double g = 0, u = 0, mg = 0, mu = 0;
             for (int c = 0; c < cols; c++) {
