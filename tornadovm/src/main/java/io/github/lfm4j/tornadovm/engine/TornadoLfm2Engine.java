@@ -69,7 +69,7 @@ public final class TornadoLfm2Engine implements GpuModel {
     private boolean closed, profiling;
     private long profiledExecutes, kernelNanos, bytesIn, bytesOut;
 
-    private TornadoLfm2Engine(GGUFFile file, int context, Consumer<String> notices) {
+    private TornadoLfm2Engine(GGUFFile file, int context, TornadoDevice device, Consumer<String> notices) {
         long t0 = System.nanoTime();
         this.config = Lfm2Config.from(file);
         if (context < 1 || context > config.contextLength()) {
@@ -88,7 +88,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         DeviceWeights w = new DeviceWeights(c, Lfm2Weights.load(file, c), notices);
         double repackMillis = (System.nanoTime() - t0) / 1e6;
 
-        this.device = TornadoExecutionPlan.getDevice(0, 0);
+        this.device = device;
         WorkGroupSizes sizes = workGroupSizes(device);
         sizes.requireFixedSizesFit(device.getDeviceName());
         this.logits = new FloatArray(vocab);
@@ -239,6 +239,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         this.layerGraphCount = chunks;
         this.plan = new TornadoExecutionPlan(snapshots);
         plan.withGridScheduler(grids);
+        plan.withDevice(device);
 
         // first step: uploads the weights and compiles every kernel. Token 0 at position 0 writes only KV slot 0
         // and the conv state, which the first real token (position 0) overwrites / ignores.
@@ -262,23 +263,48 @@ public final class TornadoLfm2Engine implements GpuModel {
     }
 
     /**
-     * Loads the GGUF file at {@code path} onto the default TornadoVM device with room for {@code context} tokens.
-     * One-line notices (weights repacked for the GPU) go to {@code notices}.
+     * Loads the GGUF file at {@code path} onto the TornadoVM device {@code deviceId} ("backend:device", as
+     * {@link TornadoEngineProvider#devices()} lists them; null: TornadoVM's default device) with room for
+     * {@code context} tokens. One-line notices (weights repacked for the GPU) go to {@code notices}.
      */
-    public static TornadoLfm2Engine load(Path path, int context, Consumer<String> notices) {
-        System.getProperties().putIfAbsent("tornado.tvm.maxbytecodesize", BYTECODE_SIZE);
+    public static TornadoLfm2Engine load(Path path, int context, String deviceId, Consumer<String> notices) {
+        System.getProperties().putIfAbsent("tornado.tvm.maxbytecodesize", BYTECODE_SIZE); // before the runtime starts
+        TornadoDevice device = device(deviceId);
         if (!"false".equalsIgnoreCase(System.getProperty("tornado.recover.bailout"))) {
             notices.accept("lfm4j: TornadoVM bailout is on: a kernel that fails to compile would silently run as "
                     + "(wrong) Java; run with -Dtornado.recover.bailout=False");
         }
         try (GGUFFile f = GGUFFile.open(path)) {
-            return new TornadoLfm2Engine(f, context, notices); // every weight is copied: the mapping can go
+            return new TornadoLfm2Engine(f, context, device, notices); // every weight is copied: the mapping can go
         }
+    }
+
+    /** {@link #load(Path, int, String, Consumer)} onto TornadoVM's default device. */
+    public static TornadoLfm2Engine load(Path path, int context, Consumer<String> notices) {
+        return load(path, context, null, notices);
     }
 
     /** {@link #load(Path, int, Consumer)} with notices on standard error. */
     public static TornadoLfm2Engine load(Path path, int context) {
         return load(path, context, System.err::println);
+    }
+
+    private static TornadoDevice device(String id) {
+        if (id == null) return TornadoExecutionPlan.getDevice(0, 0);
+        String[] parts = id.split(":");
+        try {
+            if (parts.length == 2) {
+                int backend = Integer.parseInt(parts[0]), index = Integer.parseInt(parts[1]);
+                var backends = TornadoExecutionPlan.getTornadoDeviceMap().getAllBackends();
+                if (backend >= 0 && backend < backends.size() && index >= 0
+                        && index < backends.get(backend).getNumDevices()) {
+                    return backends.get(backend).getDevice(index);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("no TornadoVM device " + id + " (see lfm4j devices)");
     }
 
     /** The device's work-group limits as TornadoVM reports them. */
