@@ -4,6 +4,7 @@ import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.lfm2.Lfm2Weights;
 import io.github.lfm4j.runner.engine.spi.GpuModel;
+import io.github.lfm4j.runner.engine.spi.GpuProfile;
 import io.github.lfm4j.tornadovm.kernels.AttentionKernels;
 import io.github.lfm4j.tornadovm.kernels.ConvKernels;
 import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
@@ -26,6 +27,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -346,10 +348,8 @@ public final class TornadoLfm2Engine implements GpuModel {
         return r;
     }
 
-    /** Device-side totals while profiling was on (TornadoVM's profiler; it adds its own overhead per execute). */
-    public record Profile(long executes, long kernelNanos, long bytesIn, long bytesOut) {}
-
     /** Switches TornadoVM's profiler on (counters restart from zero) or off. */
+    @Override
     public void profile(boolean on) {
         profiling = on;
         profiledExecutes = kernelNanos = bytesIn = bytesOut = 0;
@@ -357,8 +357,13 @@ public final class TornadoLfm2Engine implements GpuModel {
         else plan.withoutProfiler();
     }
 
-    public Profile profileTotals() {
-        return new Profile(profiledExecutes, kernelNanos, bytesIn, bytesOut);
+    /**
+     * Device-side totals while profiling was on (TornadoVM's profiler; it adds its own overhead per execute). The
+     * byte counts include TornadoVM's own per-launch data and array headers, not only the step array and argmax.
+     */
+    @Override
+    public Optional<GpuProfile> profileTotals() {
+        return Optional.of(new GpuProfile(profiledExecutes, kernelNanos, bytesIn, bytesOut));
     }
 
     int argmaxResult() {
