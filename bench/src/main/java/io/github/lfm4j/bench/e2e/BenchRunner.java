@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
@@ -23,9 +25,14 @@ import java.util.SplittableRandom;
  *       cannot rewind there (the GPU session rewinds only to 0) refills the first D tokens instead, untimed.</li>
  * </ul>
  * Each test runs {@code warmups} times untimed first (JIT compilation, page faults on the mapped weights), then
- * {@code repetitions} times measured. Prompt tokens are random but seeded, the same for every engine.
+ * {@code repetitions} times measured. Prompt tokens are random but seeded, the same for every engine. After the
+ * tests, a GPU engine runs {@value #PROFILED_STEPS} more greedy decode steps with its device profiler on (untimed)
+ * for the bytes copied in/out and the kernel time per token.
  */
 public final class BenchRunner {
+    /** Greedy decode steps whose device counters (bytes in/out, kernel time) the GPU rows report. */
+    static final int PROFILED_STEPS = 8;
+
     private final BenchSettings settings;
     private final Progress progress;
 
@@ -60,8 +67,15 @@ public final class BenchRunner {
             for (int p : settings.promptLengths()) results.add(promptProcessing(engine, who, p));
             for (int n : settings.genLengths()) results.add(tokenGeneration(engine, who, n));
             results.addAll(contextSweep(engine, who));
-            return new EngineRun(device, threads, loadSeconds, engine.compileSeconds(), ProcessMemory.peakRssBytes(),
-                    engine.deviceMemoryBytes(), engine.hostMemoryBytes(), results);
+            OptionalLong peakRss = ProcessMemory.peakRssBytes();
+            long hostMemory = engine.hostMemoryBytes();
+            // after the timed tests: the profiler slows every step down
+            progress.begin(who + ": device profile of " + PROFILED_STEPS + " greedy steps");
+            Optional<DeviceStepProfile> profile = engine.profileGreedySteps(tokens(engine, 1, 4)[0],
+                    Math.min(PROFILED_STEPS, engine.context() - 1));
+            engine.reset();
+            return new EngineRun(device, threads, loadSeconds, engine.compileSeconds(), peakRss,
+                    engine.deviceMemoryBytes(), hostMemory, results, profile);
         }
     }
 

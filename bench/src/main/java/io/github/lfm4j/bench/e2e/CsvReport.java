@@ -22,8 +22,8 @@ public final class CsvReport {
 
     static final List<String> HEADER = List.of("model", "size_bytes", "n_params", "device", "threads", "test",
             "n_prompt", "n_gen", "n_depth", "repetitions", "avg_ts", "stddev_ts", "avg_ttft_ms", "load_seconds",
-            "plan_jit_seconds", "peak_rss_bytes", "device_memory_bytes", "host_memory_bytes", "llama_cpp_avg_ts",
-            "samples_ts");
+            "plan_jit_seconds", "peak_rss_bytes", "device_memory_bytes", "host_memory_bytes", "bytes_in_per_token",
+            "bytes_out_per_token", "kernel_ms_per_token", "llama_cpp_avg_ts", "samples_ts");
 
     public static String render(BenchReport report) {
         StringBuilder sb = new StringBuilder(String.join(",", HEADER)).append('\n');
@@ -50,6 +50,10 @@ public final class CsvReport {
                 row.add(run.peakRssBytes().isPresent() ? Long.toString(run.peakRssBytes().getAsLong()) : "");
                 row.add(run.deviceMemory().isPresent() ? Long.toString(run.deviceMemory().getAsLong()) : "");
                 row.add(Long.toString(run.hostMemoryBytes()));
+                var p = run.stepProfile();
+                row.add(p.map(x -> num(x.bytesInPerToken())).orElse(""));
+                row.add(p.map(x -> num(x.bytesOutPerToken())).orElse(""));
+                row.add(p.map(x -> num(x.kernelMillisPerToken())).orElse(""));
                 row.add(opt(report.llamaCppTokensPerSecond(run, r)));
                 row.add(quote(Arrays.stream(r.samplesTokensPerSecond()).mapToObj(CsvReport::num)
                         .collect(Collectors.joining(" "))));

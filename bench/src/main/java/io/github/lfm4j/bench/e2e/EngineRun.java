@@ -4,6 +4,7 @@ import io.github.lfm4j.runner.api.Device;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -16,10 +17,11 @@ import java.util.OptionalLong;
  *                        reset before loading where the kernel allows it, else it is the process peak so far
  * @param deviceMemory    accelerator memory; empty for the CPU
  * @param hostMemoryBytes mapped weights plus the engine's heap state at the end
+ * @param stepProfile     device counters per greedy decode step (GPU engine); empty for the CPU
  */
 public record EngineRun(Device device, int threads, double loadSeconds, OptionalDouble compileSeconds,
                         OptionalLong peakRssBytes, OptionalLong deviceMemory, long hostMemoryBytes,
-                        List<TestResult> results) {
+                        List<TestResult> results, Optional<DeviceStepProfile> stepProfile) {
 
     public EngineRun {
         results = List.copyOf(results);

@@ -6,8 +6,11 @@ import io.github.lfm4j.runner.api.ModelOptions;
 import io.github.lfm4j.runner.engine.EngineSession;
 import io.github.lfm4j.runner.engine.Session;
 import io.github.lfm4j.runner.engine.spi.GpuEngines;
+import io.github.lfm4j.runner.engine.spi.GpuModel;
+import io.github.lfm4j.runner.engine.spi.GpuSession;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -110,6 +113,28 @@ public final class InferenceEngine implements AutoCloseable {
      */
     public OptionalDouble compileSeconds() {
         return engine.gpuModel().map(g -> OptionalDouble.of(g.compileSeconds())).orElse(OptionalDouble.empty());
+    }
+
+    /**
+     * Device counters over {@code tokens} greedy decode steps from an empty state, after one unprofiled warm-up
+     * step; leaves the state dirty (callers reset). Empty on the CPU, or when the GPU engine has no profiler or the
+     * context holds too few tokens.
+     */
+    public Optional<DeviceStepProfile> profileGreedySteps(int firstToken, int tokens) {
+        Optional<GpuModel> gpu = engine.gpuModel();
+        if (gpu.isEmpty() || !(session instanceof GpuSession s) || tokens < 1 || tokens + 1 > s.context()) {
+            return Optional.empty();
+        }
+        s.reset();
+        int next = s.decodeGreedy(firstToken);
+        gpu.get().profile(true);
+        try {
+            for (int i = 0; i < tokens; i++) next = s.decodeGreedy(next);
+            return gpu.get().profileTotals()
+                    .map(p -> new DeviceStepProfile(tokens, p.kernelNanos(), p.bytesIn(), p.bytesOut()));
+        } finally {
+            gpu.get().profile(false);
+        }
     }
 
     /** Accelerator memory in use; empty for the CPU. */

@@ -41,6 +41,16 @@ public final class JsonReport {
             if (run.deviceMemory().isPresent()) e.put("device_memory_bytes", run.deviceMemory().getAsLong());
             else e.putNull("device_memory_bytes");
             e.put("host_memory_bytes", run.hostMemoryBytes());
+            // per greedy decode step, from the device profiler (GPU engine); null for the CPU
+            var p = run.stepProfile();
+            putOptional(e, "bytes_in_per_token", p.map(x -> OptionalDouble.of(x.bytesInPerToken()))
+                    .orElse(OptionalDouble.empty()));
+            putOptional(e, "bytes_out_per_token", p.map(x -> OptionalDouble.of(x.bytesOutPerToken()))
+                    .orElse(OptionalDouble.empty()));
+            putOptional(e, "kernel_ms_per_token", p.map(x -> OptionalDouble.of(x.kernelMillisPerToken()))
+                    .orElse(OptionalDouble.empty()));
+            if (p.isPresent()) e.put("profiled_tokens", p.get().tokens());
+            else e.putNull("profiled_tokens");
             ArrayNode tests = e.putArray("tests");
             for (TestResult r : run.results()) {
                 ObjectNode t = tests.addObject();

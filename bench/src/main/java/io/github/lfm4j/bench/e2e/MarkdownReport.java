@@ -7,7 +7,7 @@ import java.util.OptionalDouble;
 /**
  * The report on stdout: llama-bench's table (model, size, params, device, threads, test, t/s as mean ± stddev) with
  * the time to first token and, when asked for, llama.cpp's t/s; then one row per engine with its load time, device
- * code planning/JIT time, and memory.
+ * code planning/JIT time, memory, and (GPU) bytes copied in/out and device kernel time per greedy decode step.
  */
 public final class MarkdownReport {
     private MarkdownReport() {}
@@ -42,15 +42,19 @@ public final class MarkdownReport {
         sb.append('\n');
 
         List<String> h2 = List.of("device", "threads", "load s", "plan/JIT s", "peak RSS", "device mem",
-                "host mem (mapped + heap)");
-        List<Boolean> r2 = List.of(false, true, true, true, true, true, true);
+                "host mem (mapped + heap)", "in B/token", "out B/token", "kernel ms/token");
+        List<Boolean> r2 = List.of(false, true, true, true, true, true, true, true, true, true);
         List<List<String>> rows2 = new ArrayList<>();
         for (EngineRun run : report.runs()) {
+            var p = run.stepProfile();
             rows2.add(List.of(run.deviceLabel(), Integer.toString(run.threads()), Units.fixed3(run.loadSeconds()),
                     run.compileSeconds().isPresent() ? Units.fixed2(run.compileSeconds().getAsDouble()) : Units.NA,
                     run.peakRssBytes().isPresent() ? Units.bytes(run.peakRssBytes().getAsLong()) : Units.NA,
                     run.deviceMemory().isPresent() ? Units.bytes(run.deviceMemory().getAsLong()) : Units.NA,
-                    Units.bytes(run.hostMemoryBytes())));
+                    Units.bytes(run.hostMemoryBytes()),
+                    p.map(x -> Units.fixed2(x.bytesInPerToken())).orElse(Units.NA),
+                    p.map(x -> Units.fixed2(x.bytesOutPerToken())).orElse(Units.NA),
+                    p.map(x -> Units.fixed3(x.kernelMillisPerToken())).orElse(Units.NA)));
         }
         table(sb, h2, r2, rows2);
         SystemInfo s = report.system();

@@ -76,11 +76,12 @@ class BenchSmokeTest {
             else assertTrue(Double.parseDouble(c[7]) > 0, c[7]);
         }
         assertEquals("", lines.get(2 + rows.size()), md);
-        assertEquals(List.of("device", "threads", "load s", "plan/JIT s", "peak RSS", "device mem", "host mem (mapped + heap)"),
-                List.of(cells(lines.get(3 + rows.size()))), md);
+        assertEquals(List.of("device", "threads", "load s", "plan/JIT s", "peak RSS", "device mem", "host mem (mapped + heap)",
+                "in B/token", "out B/token", "kernel ms/token"), List.of(cells(lines.get(3 + rows.size()))), md);
         for (int t = 1; t <= 2; t++) {
             String[] c = cells(lines.get(4 + rows.size() + t));
-            assertEquals(List.of("cpu", Integer.toString(t), "n.a.", "n.a."), List.of(c[0], c[1], c[3], c[5]), Arrays.toString(c));
+            assertEquals(List.of("cpu", Integer.toString(t), "n.a.", "n.a.", "n.a.", "n.a.", "n.a."),
+                    List.of(c[0], c[1], c[3], c[5], c[7], c[8], c[9]), Arrays.toString(c));
             assertTrue(Double.parseDouble(c[2]) >= 0, c[2]); // load time: > 0 checked unrounded in the JSON
             assertTrue(c[4].endsWith("MiB") || c[4].endsWith("GiB"), c[4]);
         }
@@ -105,6 +106,7 @@ class BenchSmokeTest {
             assertPositive(engine.path("load_seconds"));
             assertTrue(engine.get("plan_jit_seconds").isNull());
             assertTrue(engine.get("device_memory_bytes").isNull());
+            assertTrue(engine.get("bytes_in_per_token").isNull() && engine.get("kernel_ms_per_token").isNull());
             assertPositive(engine.path("peak_rss_bytes"));
             assertTrue(engine.path("host_memory_bytes").asLong() > modelBytes);
             JsonNode tests = engine.path("tests");

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -28,9 +29,9 @@ class ReportFormatTest {
         TestResult tg = new TestResult(TestSpec.tg(4), new long[]{400_000_000L, 400_000_000L},
                 new long[]{30_000_000L, 50_000_000L}, "2026-11-21T12:00:05Z");
         EngineRun t1 = new EngineRun(Device.CPU, 1, 0.5, OptionalDouble.empty(), OptionalLong.of(800L << 20),
-                OptionalLong.empty(), 700L << 20, List.of(pp, tg));
+                OptionalLong.empty(), 700L << 20, List.of(pp, tg), Optional.empty());
         EngineRun t2 = new EngineRun(Device.CPU, 2, 0.25, OptionalDouble.empty(), OptionalLong.empty(),
-                OptionalLong.empty(), 700L << 20, List.of(pp));
+                OptionalLong.empty(), 700L << 20, List.of(pp), Optional.empty());
         return new BenchReport(MODEL, s, List.of(t1, t2), llama, SYSTEM);
     }
 
@@ -44,13 +45,50 @@ class ReportFormatTest {
                 | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       1 |   tg4 |  10.00 ± 0.00 |   40.00 |
                 | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       2 | pp128 | 96.00 ± 45.25 | 1500.00 |
 
-                | device | threads | load s | plan/JIT s |  peak RSS | device mem | host mem (mapped + heap) |
-                | ------ | ------: | -----: | ---------: | --------: | ---------: | -----------------------: |
-                | cpu    |       1 |  0.500 |       n.a. | 800.0 MiB |       n.a. |                700.0 MiB |
-                | cpu    |       2 |  0.250 |       n.a. |      n.a. |       n.a. |                700.0 MiB |
+                | device | threads | load s | plan/JIT s |  peak RSS | device mem | host mem (mapped + heap) | in B/token | out B/token | kernel ms/token |
+                | ------ | ------: | -----: | ---------: | --------: | ---------: | -----------------------: | ---------: | ----------: | --------------: |
+                | cpu    |       1 |  0.500 |       n.a. | 800.0 MiB |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
+                | cpu    |       2 |  0.250 |       n.a. |      n.a. |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
 
                 2 runs per test after a warm-up; Test CPU, 2 processors, Java 25, 2026-11-21T12:00:00Z
                 """, md);
+    }
+
+    /** A GPU run: plan/JIT time and the device counters per token in every format; the CPU rows stay n.a./null/empty. */
+    @Test
+    void gpuRowsCarryTheDeviceProfilePerToken() {
+        BenchReport cpu = report(null);
+        TestResult tg = new TestResult(TestSpec.tg(4), new long[]{400_000_000L}, new long[]{30_000_000L},
+                "2026-11-21T12:00:05Z");
+        // 8 profiled steps: 25,600 B in, 160 B out, 12 ms of kernels
+        EngineRun gpu = new EngineRun(Device.GPU, 1, 3.0, OptionalDouble.of(2.5), OptionalLong.empty(),
+                OptionalLong.of(64L << 20), 100L << 20, List.of(tg),
+                Optional.of(new DeviceStepProfile(8, 12_000_000L, 25_600L, 160L)));
+        BenchReport r = new BenchReport(MODEL, cpu.settings(), List.of(cpu.runs().get(0), gpu), null, SYSTEM);
+
+        List<String> md = MarkdownReport.render(r).lines().toList();
+        String gpuRow = md.stream().filter(l -> l.startsWith("| gpu    |       1 |  3.000 |")).findFirst().orElseThrow();
+        assertTrue(gpuRow.endsWith("|       2.50 |      n.a. |   64.0 MiB |                100.0 MiB |    3200.00 |"
+                + "       20.00 |           1.500 |"), gpuRow);
+
+        JsonNode e = JsonReport.toJson(r).at("/engines/1");
+        assertEquals(3200.0, e.path("bytes_in_per_token").asDouble(), 1e-9);
+        assertEquals(20.0, e.path("bytes_out_per_token").asDouble(), 1e-9);
+        assertEquals(1.5, e.path("kernel_ms_per_token").asDouble(), 1e-9);
+        assertEquals(8, e.path("profiled_tokens").asInt());
+        assertEquals(2.5, e.path("plan_jit_seconds").asDouble(), 1e-9);
+        JsonNode c = JsonReport.toJson(r).at("/engines/0");
+        assertTrue(c.path("bytes_in_per_token").isNull() && c.path("kernel_ms_per_token").isNull()
+                && c.path("profiled_tokens").isNull());
+
+        List<String> csv = CsvReport.render(r).lines().toList();
+        List<String> g = BenchSmokeTest.csvFields(csv.get(csv.size() - 1)), c0 = BenchSmokeTest.csvFields(csv.get(1));
+        assertEquals("gpu", g.get(CsvReport.HEADER.indexOf("device")));
+        assertEquals("3200.000000", g.get(CsvReport.HEADER.indexOf("bytes_in_per_token")));
+        assertEquals("20.000000", g.get(CsvReport.HEADER.indexOf("bytes_out_per_token")));
+        assertEquals("1.500000", g.get(CsvReport.HEADER.indexOf("kernel_ms_per_token")));
+        assertEquals("", c0.get(CsvReport.HEADER.indexOf("bytes_in_per_token")));
+        assertEquals("", c0.get(CsvReport.HEADER.indexOf("kernel_ms_per_token")));
     }
 
     @Test

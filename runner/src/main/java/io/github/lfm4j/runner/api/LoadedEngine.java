@@ -4,12 +4,15 @@ import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.runner.engine.EngineSession;
 import io.github.lfm4j.runner.engine.Lfm2Model;
+import io.github.lfm4j.runner.engine.spi.DeviceChoice;
+import io.github.lfm4j.runner.engine.spi.GpuDevice;
 import io.github.lfm4j.runner.engine.spi.GpuEngineProvider;
 import io.github.lfm4j.runner.engine.spi.GpuEngines;
 import io.github.lfm4j.runner.engine.spi.GpuModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -21,8 +24,11 @@ import java.util.function.Consumer;
  *   <li>{@link Device#CPU}: the CPU engine ({@link Lfm2Model}); any number of sessions, each allocating its KV cache
  *       as it grows.</li>
  *   <li>{@link Device#GPU}: the GPU engine found by {@link GpuEngines#require()} (a one-line error when the build or
- *       the JVM lacks it). The device holds ONE session, sized for the context when loading.</li>
- *   <li>{@link Device#AUTO}: the GPU when an engine is available and reports a device, else the CPU, silently.</li>
+ *       the JVM lacks it) on its best device ({@link DeviceChoice#best}: a GPU first, a CPU OpenCL device when it
+ *       is the only one). The device holds ONE session, sized for the context when loading.</li>
+ *   <li>{@link Device#AUTO}: the GPU engine when it offers a GPU or accelerator device ({@link DeviceChoice#forAuto});
+ *       the CPU engine otherwise: silently when there is no usable GPU engine, with one notice line when it offers
+ *       only CPU devices (where the CPU engine is faster).</li>
  * </ul>
  *
  * The GGUF file is also mapped on the host ({@link #file()}), for the tokenizer, chat template and metadata.
@@ -58,24 +64,35 @@ public final class LoadedEngine implements AutoCloseable {
         if (!Files.isRegularFile(path)) throw new IllegalArgumentException("model file not found: " + path);
         return switch (options.device()) {
             case CPU -> loadCpu(path, options);
-            case GPU -> loadGpu(GpuEngines.require(), path, options, notices);
+            case GPU -> {
+                GpuEngineProvider p = GpuEngines.require();
+                GpuDevice d = DeviceChoice.best(p.devices())
+                        .orElseThrow(() -> new IllegalStateException("GPU engine " + p.name() + " found no device"));
+                yield loadGpu(p, d, path, options, notices);
+            }
             case AUTO -> {
-                Optional<GpuEngineProvider> gpu = usableGpu();
-                yield gpu.isPresent() ? loadGpu(gpu.get(), path, options, notices) : loadCpu(path, options);
+                Optional<GpuEngineProvider> p = GpuEngines.provider();
+                Optional<GpuDevice> d = autoDevice(p, notices);
+                yield d.isPresent() ? loadGpu(p.get(), d.get(), path, options, notices) : loadCpu(path, options);
             }
         };
     }
 
-    /** The GPU engine if one is on the class path, usable in this JVM, and reports at least one device. */
-    static Optional<GpuEngineProvider> usableGpu() {
-        return GpuEngines.provider().filter(p -> {
-            if (!p.available()) return false;
-            try {
-                return !p.devices().isEmpty();
-            } catch (RuntimeException e) {
-                return false; // AUTO means "the GPU if it works": a runtime that cannot list devices does not
-            }
-        });
+    /**
+     * The device {@link Device#AUTO} loads onto: one {@link DeviceChoice#forAuto} accepts, of a GPU engine that is on
+     * the class path and usable in this JVM; empty means the CPU engine (with a notice when the engine offered only
+     * CPU devices).
+     */
+    static Optional<GpuDevice> autoDevice(Optional<GpuEngineProvider> provider, Consumer<String> notices) {
+        if (provider.isEmpty() || !provider.get().available()) return Optional.empty();
+        List<GpuDevice> devices;
+        try {
+            devices = provider.get().devices();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // AUTO means "the GPU if it works": a runtime that cannot list devices does not
+        }
+        DeviceChoice.autoFallbackNotice(provider.get().name(), devices).ifPresent(notices);
+        return DeviceChoice.forAuto(devices);
     }
 
     private static LoadedEngine loadCpu(Path path, ModelOptions options) {
@@ -89,13 +106,13 @@ public final class LoadedEngine implements AutoCloseable {
         }
     }
 
-    private static LoadedEngine loadGpu(GpuEngineProvider provider, Path path, ModelOptions options,
+    private static LoadedEngine loadGpu(GpuEngineProvider provider, GpuDevice device, Path path, ModelOptions options,
                                         Consumer<String> notices) {
         GGUFFile file = GGUFFile.open(path);
         try {
             int trained = Lfm2Config.from(file).contextLength();
             int context = resolveContext(options.contextSize(), trained, Math.min(trained, GPU_DEFAULT_CONTEXT));
-            return new LoadedEngine(null, provider.load(path, context, notices), file, context);
+            return new LoadedEngine(null, provider.load(path, device.id(), context, notices), file, context);
         } catch (RuntimeException | Error e) {
             file.close();
             throw e;

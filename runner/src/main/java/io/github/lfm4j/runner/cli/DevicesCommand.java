@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.runner.engine.spi.DeviceChoice;
 import io.github.lfm4j.runner.engine.spi.GpuDevice;
 import io.github.lfm4j.runner.engine.spi.GpuEngineProvider;
 import io.github.lfm4j.runner.engine.spi.GpuEngines;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -34,10 +36,14 @@ public final class DevicesCommand implements Runnable {
         } else {
             List<GpuDevice> devices = provider.get().devices();
             if (devices.isEmpty()) out.println("gpu      none: " + provider.get().name() + " found no device");
+            GpuDevice best = DeviceChoice.best(devices).orElse(null);
             for (GpuDevice d : devices) {
-                out.printf("gpu %-4s %s, %s%s%n", d.id(), d.name(),
+                out.printf("gpu %-4s %s, %s, %s device%s%s%n", d.id(), d.name(),
                         d.memoryBytes() > 0 ? (d.memoryBytes() >> 20) + " MiB" : "memory unknown",
-                        d.isDefault() ? " (default, " + provider.get().name() + ")" : "");
+                        d.kind().name().toLowerCase(Locale.ROOT),
+                        d.isDefault() ? " (default, " + provider.get().name() + ")" : "",
+                        d.equals(best) ? (DeviceChoice.forAuto(devices).isPresent() ? " [--device gpu|auto]"
+                                : " [--device gpu; auto takes the cpu]") : "");
             }
         }
         out.flush();

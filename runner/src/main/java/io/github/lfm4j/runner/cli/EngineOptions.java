@@ -18,7 +18,8 @@ final class EngineOptions {
     // The CPU unless asked: the GPU engine needs TornadoVM's JVM arguments (the launcher adds them only for
     // --device gpu|auto) and spends seconds compiling kernels at load, which a quick command should not pay for.
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
-            description = "cpu (default), gpu, or auto (the GPU when a GPU engine and device are available, else the CPU).")
+            description = "cpu (default), gpu (the best device: a GPU first), or auto (a GPU or accelerator device "
+                    + "when the GPU engine offers one, else the CPU).")
     String device;
 
     /** The parsed --device (a one-line error for an unknown name). */

@@ -72,7 +72,7 @@ final class DeviceWeights {
 
     private DeviceMatrix matrix(Tensor t, TreeSet<String> repacked) {
         GGMLType type = t.type();
-        if (type != GGMLType.F32 && type != GGMLType.Q8_0 && type != GGMLType.Q4_0) repacked.add(type.name());
+        if (DeviceMatrix.layoutFor(type) == DeviceMatrix.Layout.Q8_0 && type != GGMLType.Q8_0) repacked.add(type.name());
         DeviceMatrix m = DeviceMatrix.of(t);
         target.addAll(List.of(GraphBuilder.arrays(m)));
         bytes += m.deviceBytes();

@@ -41,11 +41,11 @@ public final class GpuDecodeBench {
             next = s.prefillGreedy(prompt);
             gpu.profile(true);
             for (int i = 0; i < tokens; i++) next = s.decodeGreedy(next);
-            TornadoLfm2Engine.Profile p = gpu.profileTotals();
+            var p = gpu.profileTotals().orElseThrow();
             gpu.profile(false);
             System.out.printf("gpu (profiler on): device kernel time %.2f ms/token, copied in %d B/token, out %d B/token"
                             + " (%d executes)%n", p.kernelNanos() / 1e6 / tokens, p.bytesIn() / tokens,
-                    p.bytesOut() / tokens, p.executes());
+                    p.bytesOut() / tokens, p.executions());
 
             try (Lfm2Model cpuModel = Lfm2Model.load(path, threads)) {
                 Session cs = cpuModel.newSession(context);

@@ -22,12 +22,14 @@ final class GraphBuilder {
     private final String name;
     private final GridScheduler grids;
     private final KernelContext ctx = new KernelContext();
+    private final WorkGroupSizes sizes;
     private int tasks;
 
-    GraphBuilder(String name, GridScheduler grids) {
+    GraphBuilder(String name, GridScheduler grids, WorkGroupSizes sizes) {
         this.graph = new TaskGraph(name);
         this.name = name;
         this.grids = grids;
+        this.sizes = sizes;
     }
 
     TaskGraph graph() {
@@ -57,7 +59,7 @@ final class GraphBuilder {
 
     /** True for the layouts whose kernels take the input rounded to int8 ({@link Int8Input}). */
     static boolean takesInt8(DeviceMatrix w) {
-        return w.layout() != DeviceMatrix.Layout.F32;
+        return w.layout() == DeviceMatrix.Layout.Q8_0 || w.layout() == DeviceMatrix.Layout.Q4_0;
     }
 
     /**
@@ -78,15 +80,17 @@ final class GraphBuilder {
      * {@link #quantize} task must have filled from {@code in} since {@code in} last changed.
      */
     void matvec(String id, DeviceMatrix w, FloatArray in, Int8Input inQ, FloatArray out, boolean add) {
-        grid(id, w.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+        int local = sizes.matvec(w);
+        grid(id, w.rows() * local, local);
         int cols = w.cols();
         int accumulate = add ? 1 : 0;
         switch (w.layout()) {
-            case F32 -> graph.task(id, MatVecKernels::f32, ctx, w.values(), in, out, cols, accumulate);
+            case F32 -> graph.task(id, MatVecKernels::f32, ctx, w.values(), in, out, cols, local, accumulate);
+            case F16 -> graph.task(id, MatVecKernels::f16, ctx, w.halves(), in, out, cols, local, accumulate);
             case Q8_0 -> graph.task(id, MatVecKernels::q8, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
-                    cols, accumulate);
+                    cols, local, accumulate);
             case Q4_0 -> graph.task(id, MatVecKernels::q4, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
-                    cols, accumulate);
+                    cols, local, accumulate);
         }
     }
 
@@ -104,13 +108,15 @@ final class GraphBuilder {
             graph.task(id + "_swiglu", ElementwiseKernels::swiglu, ctx, out, upScratch, gate.rows());
             return;
         }
-        grid(id, gate.rows() * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+        int local = sizes.matvec(gate);
+        grid(id, gate.rows() * local, local);
         switch (gate.layout()) {
-            case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols);
+            case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols, local);
+            case F16 -> graph.task(id, FfnKernels::f16, ctx, gate.halves(), up.halves(), in, out, cols, local);
             case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
-                    inQ.quants(), inQ.scales(), out, cols);
+                    inQ.quants(), inQ.scales(), out, cols, local);
             case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
-                    inQ.quants(), inQ.scales(), out, cols);
+                    inQ.quants(), inQ.scales(), out, cols, local);
         }
     }
 
@@ -120,6 +126,7 @@ final class GraphBuilder {
         grid(id, roundUp(dim, 64), 64);
         switch (w.layout()) {
             case F32 -> graph.task(id, ElementwiseKernels::embedF32, ctx, w.values(), step, x, dim);
+            case F16 -> graph.task(id, ElementwiseKernels::embedF16, ctx, w.halves(), step, x, dim);
             case Q8_0 -> graph.task(id, ElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, x, dim);
             case Q4_0 -> graph.task(id, ElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, x, dim);
         }
@@ -127,6 +134,10 @@ final class GraphBuilder {
 
     /** The device arrays of a matrix, for transfer declarations. */
     static Object[] arrays(DeviceMatrix w) {
-        return w.layout() == DeviceMatrix.Layout.F32 ? new Object[]{w.values()} : new Object[]{w.quants(), w.scales()};
+        return switch (w.layout()) {
+            case F32 -> new Object[]{w.values()};
+            case F16 -> new Object[]{w.halves()};
+            case Q8_0, Q4_0 -> new Object[]{w.quants(), w.scales()};
+        };
     }
 }

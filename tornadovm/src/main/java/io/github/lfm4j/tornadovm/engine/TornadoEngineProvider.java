@@ -6,6 +6,7 @@ import io.github.lfm4j.runner.engine.spi.GpuModel;
 import uk.ac.manchester.tornado.api.TornadoBackend;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,15 +60,24 @@ public final class TornadoEngineProvider implements GpuEngineProvider {
             for (int d = 0; d < backend.getNumDevices(); d++) {
                 TornadoDevice dev = backend.getDevice(d);
                 out.add(new GpuDevice(b + ":" + d, dev.getDeviceName() + " (" + dev.getDescription() + ")",
-                        Math.max(0, dev.getMaxGlobalMemory()), b == 0 && d == 0));
+                        Math.max(0, dev.getMaxGlobalMemory()), b == 0 && d == 0, kind(dev.getDeviceType())));
             }
         }
         return out;
     }
 
+    static GpuDevice.Kind kind(TornadoDeviceType type) {
+        return switch (type) {
+            case GPU -> GpuDevice.Kind.GPU;
+            case ACCELERATOR, FPGA -> GpuDevice.Kind.ACCELERATOR;
+            case CPU -> GpuDevice.Kind.CPU;
+            default -> GpuDevice.Kind.OTHER;
+        };
+    }
+
     @Override
-    public GpuModel load(Path model, int context, Consumer<String> notices) {
+    public GpuModel load(Path model, String deviceId, int context, Consumer<String> notices) {
         requireAvailable();
-        return TornadoLfm2Engine.load(model, context, notices);
+        return TornadoLfm2Engine.load(model, context, deviceId, notices);
     }
 }

@@ -4,6 +4,7 @@ import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.lfm2.Lfm2Weights;
 import io.github.lfm4j.runner.engine.spi.GpuModel;
+import io.github.lfm4j.runner.engine.spi.GpuProfile;
 import io.github.lfm4j.tornadovm.kernels.AttentionKernels;
 import io.github.lfm4j.tornadovm.kernels.ConvKernels;
 import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
@@ -17,6 +18,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.TornadoProfilerResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -25,6 +27,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -68,7 +71,7 @@ public final class TornadoLfm2Engine implements GpuModel {
     private boolean closed, profiling;
     private long profiledExecutes, kernelNanos, bytesIn, bytesOut;
 
-    private TornadoLfm2Engine(GGUFFile file, int context, Consumer<String> notices) {
+    private TornadoLfm2Engine(GGUFFile file, int context, TornadoDevice device, Consumer<String> notices) {
         long t0 = System.nanoTime();
         this.config = Lfm2Config.from(file);
         if (context < 1 || context > config.contextLength()) {
@@ -87,7 +90,9 @@ public final class TornadoLfm2Engine implements GpuModel {
         DeviceWeights w = new DeviceWeights(c, Lfm2Weights.load(file, c), notices);
         double repackMillis = (System.nanoTime() - t0) / 1e6;
 
-        this.device = TornadoExecutionPlan.getDevice(0, 0);
+        this.device = device;
+        WorkGroupSizes sizes = workGroupSizes(device);
+        sizes.requireFixedSizesFit(device.getDeviceName());
         this.logits = new FloatArray(vocab);
         FloatArray x = new FloatArray(dim), xn = new FloatArray(dim);
         // xn rounded to int8 for a quantized output matrix (see Int8Input)
@@ -152,7 +157,7 @@ public final class TornadoLfm2Engine implements GpuModel {
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
             largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
 
-            GraphBuilder g = new GraphBuilder("layers" + ci, grids);
+            GraphBuilder g = new GraphBuilder("layers" + ci, grids, sizes);
             layerGraphs.add(g);
             if (ci > 0) g.graph().consumeFromDevice("layers" + (ci - 1), carry);
             if (ci == 0) g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.embeddingArrays());
@@ -213,7 +218,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         DeviceMemory.check(needed, w.bytes(), kvBytes, context, Math.max(w.largestArrayBytes(), largestCache),
                 device.getDeviceName(), device.getMaxGlobalMemory(), device.getMaxAllocMemory());
 
-        GraphBuilder hg = new GraphBuilder("head", grids);
+        GraphBuilder hg = new GraphBuilder("head", grids, sizes);
         hg.graph().consumeFromDevice("layers" + (chunks - 1), carry);
         if (w.headArrays().length > 0) hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.headArrays());
         hg.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, headState);
@@ -236,6 +241,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         this.layerGraphCount = chunks;
         this.plan = new TornadoExecutionPlan(snapshots);
         plan.withGridScheduler(grids);
+        plan.withDevice(device);
 
         // first step: uploads the weights and compiles every kernel. Token 0 at position 0 writes only KV slot 0
         // and the conv state, which the first real token (position 0) overwrites / ignores.
@@ -259,23 +265,56 @@ public final class TornadoLfm2Engine implements GpuModel {
     }
 
     /**
-     * Loads the GGUF file at {@code path} onto the default TornadoVM device with room for {@code context} tokens.
-     * One-line notices (weights repacked for the GPU) go to {@code notices}.
+     * Loads the GGUF file at {@code path} onto the TornadoVM device {@code deviceId} ("backend:device", as
+     * {@link TornadoEngineProvider#devices()} lists them; null: TornadoVM's default device) with room for
+     * {@code context} tokens. One-line notices (weights repacked for the GPU) go to {@code notices}.
      */
-    public static TornadoLfm2Engine load(Path path, int context, Consumer<String> notices) {
-        System.getProperties().putIfAbsent("tornado.tvm.maxbytecodesize", BYTECODE_SIZE);
+    public static TornadoLfm2Engine load(Path path, int context, String deviceId, Consumer<String> notices) {
+        System.getProperties().putIfAbsent("tornado.tvm.maxbytecodesize", BYTECODE_SIZE); // before the runtime starts
+        TornadoDevice device = device(deviceId);
         if (!"false".equalsIgnoreCase(System.getProperty("tornado.recover.bailout"))) {
             notices.accept("lfm4j: TornadoVM bailout is on: a kernel that fails to compile would silently run as "
                     + "(wrong) Java; run with -Dtornado.recover.bailout=False");
         }
         try (GGUFFile f = GGUFFile.open(path)) {
-            return new TornadoLfm2Engine(f, context, notices); // every weight is copied: the mapping can go
+            return new TornadoLfm2Engine(f, context, device, notices); // every weight is copied: the mapping can go
         }
+    }
+
+    /** {@link #load(Path, int, String, Consumer)} onto TornadoVM's default device. */
+    public static TornadoLfm2Engine load(Path path, int context, Consumer<String> notices) {
+        return load(path, context, null, notices);
     }
 
     /** {@link #load(Path, int, Consumer)} with notices on standard error. */
     public static TornadoLfm2Engine load(Path path, int context) {
         return load(path, context, System.err::println);
+    }
+
+    private static TornadoDevice device(String id) {
+        if (id == null) return TornadoExecutionPlan.getDevice(0, 0);
+        String[] parts = id.split(":");
+        try {
+            if (parts.length == 2) {
+                int backend = Integer.parseInt(parts[0]), index = Integer.parseInt(parts[1]);
+                var backends = TornadoExecutionPlan.getTornadoDeviceMap().getAllBackends();
+                if (backend >= 0 && backend < backends.size() && index >= 0
+                        && index < backends.get(backend).getNumDevices()) {
+                    return backends.get(backend).getDevice(index);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("no TornadoVM device " + id + " (see lfm4j devices)");
+    }
+
+    /** The device's work-group limits as TornadoVM reports them. */
+    static WorkGroupSizes workGroupSizes(TornadoDevice device) {
+        long[] maxGroup = device.getPhysicalDevice().getDeviceMaxWorkGroupSize();
+        TornadoDeviceType type = device.getDeviceType();
+        return new WorkGroupSizes(maxGroup.length > 0 ? maxGroup[0] : 0, device.getDeviceLocalMemorySize(),
+                type == TornadoDeviceType.GPU || type == TornadoDeviceType.ACCELERATOR);
     }
 
     private static long bytesOf(Object[] arrays) {
@@ -309,10 +348,8 @@ public final class TornadoLfm2Engine implements GpuModel {
         return r;
     }
 
-    /** Device-side totals while profiling was on (TornadoVM's profiler; it adds its own overhead per execute). */
-    public record Profile(long executes, long kernelNanos, long bytesIn, long bytesOut) {}
-
     /** Switches TornadoVM's profiler on (counters restart from zero) or off. */
+    @Override
     public void profile(boolean on) {
         profiling = on;
         profiledExecutes = kernelNanos = bytesIn = bytesOut = 0;
@@ -320,8 +357,13 @@ public final class TornadoLfm2Engine implements GpuModel {
         else plan.withoutProfiler();
     }
 
-    public Profile profileTotals() {
-        return new Profile(profiledExecutes, kernelNanos, bytesIn, bytesOut);
+    /**
+     * Device-side totals while profiling was on (TornadoVM's profiler; it adds its own overhead per execute). The
+     * byte counts include TornadoVM's own per-launch data and array headers, not only the step array and argmax.
+     */
+    @Override
+    public Optional<GpuProfile> profileTotals() {
+        return Optional.of(new GpuProfile(profiledExecutes, kernelNanos, bytesIn, bytesOut));
     }
 
     int argmaxResult() {

@@ -6,6 +6,7 @@ import io.github.lfm4j.model.quant.Dequantizer;
 import io.github.lfm4j.model.quant.Quantizer;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,13 +14,15 @@ import java.nio.ByteOrder;
 
 /**
  * A weight matrix ({@code rows} outputs × {@code cols} inputs) repacked at load into one of the layouts the GPU
- * kernels read (see {@link MatVecKernels}): F32 as floats; Q8_0 and Q4_0 split into a byte array of quants and a
+ * kernels read (see {@link MatVecKernels}): F32 as floats; F16 as ggml's raw half bits (2 bytes per weight, converted
+ * to float inside the kernels by {@link F16Bits}: no fp16 support needed); Q8_0 and Q4_0 split into a byte array of quants and a
  * float array of block scales (ggml stores the scale as fp16 inside each block; PoCL has no fp16, and separate
- * arrays keep the quant loads aligned). Any other ggml type is dequantized and re-encoded as Q8_0.
+ * arrays keep the quant loads aligned). Any other ggml type (BF16 and the K-quants included) is dequantized and
+ * re-encoded as Q8_0.
  */
 public final class DeviceMatrix {
 
-    public enum Layout { F32, Q8_0, Q4_0 }
+    public enum Layout { F32, F16, Q8_0, Q4_0 }
 
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -27,11 +30,14 @@ public final class DeviceMatrix {
     private final Layout layout;
     private final int rows, cols;
     private final FloatArray values;   // F32 only
+    private final ShortArray halves;   // F16 only
     private final ByteArray quants;    // Q8_0: one byte per weight; Q4_0: 16 packed bytes per block of 32
     private final FloatArray scales;   // Q8_0/Q4_0: one per block of 32
 
-    private DeviceMatrix(Layout layout, int rows, int cols, FloatArray values, ByteArray quants, FloatArray scales) {
+    private DeviceMatrix(Layout layout, int rows, int cols, FloatArray values, ShortArray halves, ByteArray quants,
+                         FloatArray scales) {
         this.layout = layout;
+        this.halves = halves;
         this.rows = rows;
         this.cols = cols;
         this.values = values;
@@ -43,6 +49,7 @@ public final class DeviceMatrix {
     public static Layout layoutFor(GGMLType type) {
         return switch (type) {
             case F32 -> Layout.F32;
+            case F16 -> Layout.F16;
             case Q4_0 -> Layout.Q4_0;
             default -> Layout.Q8_0;
         };
@@ -60,14 +67,19 @@ public final class DeviceMatrix {
             throw new IllegalArgumentException("tensor " + name + " has " + n + " elements, more than a device array holds");
         }
         Layout layout = layoutFor(type);
-        if (layout != Layout.F32 && cols % 32 != 0) {
+        if ((layout == Layout.Q8_0 || layout == Layout.Q4_0) && cols % 32 != 0) {
             throw new IllegalArgumentException("tensor " + name + " has " + cols + " columns, not a multiple of 32");
         }
         return switch (layout) {
             case F32 -> {
                 FloatArray v = new FloatArray((int) n);
                 MemorySegment.copy(data, LE_FLOAT, 0, v.getSegment(), ValueLayout.JAVA_FLOAT, 0, n);
-                yield new DeviceMatrix(layout, rows, cols, v, null, null);
+                yield new DeviceMatrix(layout, rows, cols, v, null, null, null);
+            }
+            case F16 -> {
+                ShortArray h = new ShortArray((int) n);
+                MemorySegment.copy(data, LE_SHORT, 0, h.getSegment(), ValueLayout.JAVA_SHORT, 0, n);
+                yield new DeviceMatrix(layout, rows, cols, null, h, null, null);
             }
             case Q4_0 -> {
                 ByteArray q = new ByteArray((int) (n / 2));
@@ -77,7 +89,7 @@ public final class DeviceMatrix {
                     s.set(b, Float.float16ToFloat(data.get(LE_SHORT, at)));
                     MemorySegment.copy(data, at + 2, q.getSegment(), 16L * b, 16);
                 }
-                yield new DeviceMatrix(layout, rows, cols, null, q, s);
+                yield new DeviceMatrix(layout, rows, cols, null, null, q, s);
             }
             case Q8_0 -> {
                 ByteArray q = new ByteArray((int) n);
@@ -95,7 +107,7 @@ public final class DeviceMatrix {
                         copyQ8(MemorySegment.ofArray(enc), 0, q, s, r * blocksPerRow, blocksPerRow);
                     }
                 }
-                yield new DeviceMatrix(layout, rows, cols, null, q, s);
+                yield new DeviceMatrix(layout, rows, cols, null, null, q, s);
             }
         };
     }
@@ -125,26 +137,37 @@ public final class DeviceMatrix {
         return values;
     }
 
-    /** Quant bytes (null for F32). */
+    /** F16 half bits (null for the other layouts). */
+    public ShortArray halves() {
+        return halves;
+    }
+
+    /** Quant bytes (null for F32 and F16). */
     public ByteArray quants() {
         return quants;
     }
 
-    /** Block scales (null for F32). */
+    /** Block scales (null for F32 and F16). */
     public FloatArray scales() {
         return scales;
     }
 
     /** Bytes this matrix occupies on the device. */
     public long deviceBytes() {
-        return layout == Layout.F32 ? values.getNumBytesOfSegment()
-                : quants.getNumBytesOfSegment() + scales.getNumBytesOfSegment();
+        return switch (layout) {
+            case F32 -> values.getNumBytesOfSegment();
+            case F16 -> halves.getNumBytesOfSegment();
+            case Q8_0, Q4_0 -> quants.getNumBytesOfSegment() + scales.getNumBytesOfSegment();
+        };
     }
 
     /** Bytes of this matrix's largest device array. */
     public long largestArrayBytes() {
-        return layout == Layout.F32 ? values.getNumBytesOfSegment()
-                : Math.max(quants.getNumBytesOfSegment(), scales.getNumBytesOfSegment());
+        return switch (layout) {
+            case F32 -> values.getNumBytesOfSegment();
+            case F16 -> halves.getNumBytesOfSegment();
+            case Q8_0, Q4_0 -> Math.max(quants.getNumBytesOfSegment(), scales.getNumBytesOfSegment());
+        };
     }
 
     /** The weight at (row, col), decoded on the host: the plain reference the kernels are tested against. */
@@ -152,6 +175,7 @@ public final class DeviceMatrix {
         long i = (long) row * cols + col;
         return switch (layout) {
             case F32 -> values.get((int) i);
+            case F16 -> Float.float16ToFloat(halves.get((int) i));
             case Q8_0 -> scales.get((int) (i >> 5)) * quants.get((int) i);
             case Q4_0 -> {
                 int block = (int) (i >> 5), within = (int) (i & 31);

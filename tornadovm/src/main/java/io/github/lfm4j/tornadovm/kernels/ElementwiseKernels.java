@@ -5,6 +5,7 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * SwiGLU, the token-embedding lookup (one row of the embedding matrix, in each weight layout of
@@ -40,6 +41,13 @@ public final class ElementwiseKernels {
         }
     }
 
+    public static void embedF16(KernelContext ctx, ShortArray w, IntArray step, FloatArray x, int dim) {
+        int i = ctx.globalIdx;
+        if (i < dim) {
+            x.set(i, F16Bits.toFloat(w.get(step.get(Step.TOKEN) * dim + i)));
+        }
+    }
+
     public static void embedQ8(KernelContext ctx, ByteArray q, FloatArray scales, IntArray step, FloatArray x, int dim) {
         int i = ctx.globalIdx;
         if (i < dim) {
@@ -60,7 +68,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    /** Row {@code token} of an embedding matrix in any layout, as floats (the twin of the three embed kernels). */
+    /** Row {@code token} of an embedding matrix in any layout, as floats (the twin of the embed kernels). */
     public static void embedCpu(DeviceMatrix m, int token, FloatArray x) {
         for (int i = 0; i < m.cols(); i++) x.set(i, m.value(token, i));
     }

@@ -5,27 +5,26 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * The feed-forward block's first half in one kernel: {@code out[r] = silu(gate_r·x) · (up_r·x)}, the gate and up
- * products of {@link MatVecKernels} (same layouts, one work-group of {@link MatVecKernels#LOCAL} work-items per row)
+ * products of {@link MatVecKernels} (same layouts, one work-group of {@code groupSize} work-items per row)
  * followed by SwiGLU. One launch instead of three, and x is read once for both matrices. Both matrices must have
  * the same layout; the quantized ones take x rounded to int8 ({@link Int8Input}).
  */
 public final class FfnKernels {
     private FfnKernels() {}
 
-    private static final int LOCAL = MatVecKernels.LOCAL;
-
-    public static void f32(KernelContext ctx, FloatArray gate, FloatArray up, FloatArray x, FloatArray out, int cols) {
+    public static void f32(KernelContext ctx, FloatArray gate, FloatArray up, FloatArray x, FloatArray out, int cols, int groupSize) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(LOCAL);
-        float[] pu = ctx.allocateFloatLocalArray(LOCAL);
+        float[] pg = ctx.allocateFloatLocalArray(groupSize);
+        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         int base = row * cols;
         float sg = 0f;
         float su = 0f;
-        for (int j = lid; j < cols; j += LOCAL) {
+        for (int j = lid; j < cols; j += groupSize) {
             float xv = x.get(j);
             sg += gate.get(base + j) * xv;
             su += up.get(base + j) * xv;
@@ -33,7 +32,36 @@ public final class FfnKernels {
         pg[lid] = sg;
         pu[lid] = su;
         ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                pg[lid] += pg[lid + stride];
+                pu[lid] += pu[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            float g = pg[0];
+            out.set(row, g / (1f + TornadoMath.exp(-g)) * pu[0]);
+        }
+    }
+
+    public static void f16(KernelContext ctx, ShortArray gate, ShortArray up, FloatArray x, FloatArray out, int cols, int groupSize) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] pg = ctx.allocateFloatLocalArray(groupSize);
+        float[] pu = ctx.allocateFloatLocalArray(groupSize);
+        int base = row * cols;
+        float sg = 0f;
+        float su = 0f;
+        for (int j = lid; j < cols; j += groupSize) {
+            float xv = x.get(j);
+            sg += F16Bits.toFloat(gate.get(base + j)) * xv;
+            su += F16Bits.toFloat(up.get(base + j)) * xv;
+        }
+        pg[lid] = sg;
+        pu[lid] = su;
+        ctx.localBarrier();
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
             if (lid < stride) {
                 pg[lid] += pg[lid + stride];
                 pu[lid] += pu[lid + stride];
@@ -47,17 +75,17 @@ public final class FfnKernels {
     }
 
     public static void q8(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, IntArray xq,
-                          FloatArray xs, FloatArray out, int cols) {
+                          FloatArray xs, FloatArray out, int cols, int groupSize) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(LOCAL);
-        float[] pu = ctx.allocateFloatLocalArray(LOCAL);
+        float[] pg = ctx.allocateFloatLocalArray(groupSize);
+        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * cols;
         int scaleBase = row * blocks;
         float sg = 0f;
         float su = 0f;
-        for (int b = lid; b < blocks; b += LOCAL) {
+        for (int b = lid; b < blocks; b += groupSize) {
             int o = base + (b << 5);
             int xo = b << 5;
             int ag = 0;
@@ -74,7 +102,7 @@ public final class FfnKernels {
         pg[lid] = sg;
         pu[lid] = su;
         ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
             if (lid < stride) {
                 pg[lid] += pg[lid + stride];
                 pu[lid] += pu[lid + stride];
@@ -88,17 +116,17 @@ public final class FfnKernels {
     }
 
     public static void q4(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, IntArray xq,
-                          FloatArray xs, FloatArray out, int cols) {
+                          FloatArray xs, FloatArray out, int cols, int groupSize) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(LOCAL);
-        float[] pu = ctx.allocateFloatLocalArray(LOCAL);
+        float[] pg = ctx.allocateFloatLocalArray(groupSize);
+        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * (cols >> 1);
         int scaleBase = row * blocks;
         float sg = 0f;
         float su = 0f;
-        for (int b = lid; b < blocks; b += LOCAL) {
+        for (int b = lid; b < blocks; b += groupSize) {
             int o = base + (b << 4);
             int xo = b << 5;
             int ag = 0;
@@ -119,7 +147,7 @@ public final class FfnKernels {
         pg[lid] = sg;
         pu[lid] = su;
         ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
             if (lid < stride) {
                 pg[lid] += pg[lid + stride];
                 pu[lid] += pu[lid + stride];
@@ -134,7 +162,7 @@ public final class FfnKernels {
 
     /**
      * Twin: the two matrix-vector twins, then the SwiGLU twin. The quantized layouts take {@code x} rounded to int8
-     * ({@code xq}, from {@link Int8InputKernels#quantizeCpu}); F32 takes {@code x} itself ({@code xq} may be null).
+     * ({@code xq}, from {@link Int8InputKernels#quantizeCpu}); F32 and F16 take {@code x} itself ({@code xq} may be null).
      */
     public static void ffnCpu(DeviceMatrix gate, DeviceMatrix up, FloatArray x, Int8Input xq, FloatArray out) {
         int rows = gate.rows(), cols = gate.cols();
@@ -143,6 +171,10 @@ public final class FfnKernels {
             case F32 -> {
                 MatVecKernels.f32Cpu(gate.values(), x, out, rows, cols, false);
                 MatVecKernels.f32Cpu(up.values(), x, u, rows, cols, false);
+            }
+            case F16 -> {
+                MatVecKernels.f16Cpu(gate.halves(), x, out, rows, cols, false);
+                MatVecKernels.f16Cpu(up.halves(), x, u, rows, cols, false);
             }
             case Q8_0 -> {
                 MatVecKernels.q8Cpu(gate.quants(), gate.scales(), xq, out, rows, cols, false);

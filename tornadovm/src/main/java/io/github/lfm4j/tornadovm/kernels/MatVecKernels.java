@@ -4,22 +4,24 @@ import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
- * Matrix-vector products for decode: one work-group of {@link #LOCAL} work-items per output row; the group adds the
+ * Matrix-vector products for decode: one work-group of {@code groupSize} work-items per output row; the group adds the
  * work-items' partial sums in local memory. F32: each work-item sums a strided slice of the row (neighbouring
- * work-items read neighbouring weights). Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
+ * work-items read neighbouring weights); F16 likewise, converting ggml's half bits per weight with
+ * {@link F16Bits}. Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
  * of 32 ({@link Int8Input}, made by {@link Int8InputKernels#quantize}) exactly as the CPU engine's decode matvec
- * rounds it, so both engines compute the same products; each work-item takes whole blocks (every LOCAL-th block),
+ * rounds it, so both engines compute the same products; each work-item takes whole blocks (every groupSize-th block),
  * sums weight quant × activation quant in an int (exact) and multiplies by the weight scale × the activation
  * scale once per block, as ggml does. With {@code add != 0} a kernel accumulates into {@code out} instead of
  * overwriting it, which fuses the residual connection into the projection that precedes it (TornadoVM compiles int
  * arguments in as constants, so each task gets the branch it needs folded away).
  *
- * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; Q8_0 as one signed byte per weight plus one
+ * <p>Weight layouts (see {@code DeviceMatrix}): F32 row-major floats; F16 row-major half bits (a ShortArray); Q8_0 as one signed byte per weight plus one
  * float scale per 32 weights (ggml's fp16 scale widened at load: PoCL has no fp16); Q4_0 as ggml's 16 packed bytes
  * per block of 32 (byte j: weight j in the low nibble, weight j+16 in the high one, value = nibble - 8) plus one float
- * scale per block. Launch with {@code rows · LOCAL} work-items in groups of {@code LOCAL}.
+ * scale per block. Launch with {@code rows · groupSize} work-items in groups of {@code groupSize}.
  *
  * <p>TornadoVM has typed {@code (v >> 4) - 8} of an unsigned byte as an unsigned int and converted it to float as
  * unsigned (a negative weight became ~4e9). The Q4_0 kernels now keep the nibble products in int arithmetic, where
@@ -31,21 +33,55 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class MatVecKernels {
     private MatVecKernels() {}
 
-    /** Work-items per row; a power of two (tree reduction). */
+    /**
+     * The work-items per row the tests use by default. The engine picks {@code groupSize} per device (its
+     * WorkGroupSizes); it must be a power of two (tree reduction) and equal the launch's work-group size. TornadoVM
+     * compiles int arguments in as constants, so {@code allocateFloatLocalArray(groupSize)} gets a fixed size per
+     * task (checked on PoCL at sizes 1 to 256). The argument must not be called {@code local}: TornadoVM keeps
+     * parameter names, and {@code local} is an OpenCL C address-space keyword (the kernel then fails to build with
+     * "multiple address spaces specified for type").
+     */
     public static final int LOCAL = 64;
 
-    public static void f32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols, int add) {
+    public static void f32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int base = row * cols;
         float s = 0f;
-        for (int j = lid; j < cols; j += LOCAL) {
+        for (int j = lid; j < cols; j += groupSize) {
             s += w.get(base + j) * x.get(j);
         }
         part[lid] = s;
         ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            if (add != 0) {
+                out.set(row, out.get(row) + part[0]);
+            } else {
+                out.set(row, part[0]);
+            }
+        }
+    }
+
+    /** F16: ggml's half bits, converted per weight ({@link F16Bits}); float activations, as {@link #f32}. */
+    public static void f16(KernelContext ctx, ShortArray w, FloatArray x, FloatArray out, int cols, int groupSize, int add) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(groupSize);
+        int base = row * cols;
+        float s = 0f;
+        for (int j = lid; j < cols; j += groupSize) {
+            s += F16Bits.toFloat(w.get(base + j)) * x.get(j);
+        }
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
             if (lid < stride) {
                 part[lid] += part[lid + stride];
             }
@@ -61,15 +97,15 @@ public final class MatVecKernels {
     }
 
     public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
-                          FloatArray out, int cols, int add) {
+                          FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * cols;
         int scaleBase = row * blocks;
         float s = 0f;
-        for (int b = lid; b < blocks; b += LOCAL) {
+        for (int b = lid; b < blocks; b += groupSize) {
             int o = base + (b << 5);
             int xo = b << 5;
             int acc = 0;
@@ -80,7 +116,7 @@ public final class MatVecKernels {
         }
         part[lid] = s;
         ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
             if (lid < stride) {
                 part[lid] += part[lid + stride];
             }
@@ -96,15 +132,15 @@ public final class MatVecKernels {
     }
 
     public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
-                          FloatArray out, int cols, int add) {
+                          FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * (cols >> 1);
         int scaleBase = row * blocks;
         float s = 0f;
-        for (int b = lid; b < blocks; b += LOCAL) {
+        for (int b = lid; b < blocks; b += groupSize) {
             int o = base + (b << 4);
             int xo = b << 5;
             int acc = 0;
@@ -116,7 +152,7 @@ public final class MatVecKernels {
         }
         part[lid] = s;
         ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
             if (lid < stride) {
                 part[lid] += part[lid + stride];
             }
@@ -137,6 +173,15 @@ public final class MatVecKernels {
         for (int r = 0; r < rows; r++) {
             float s = 0f;
             for (int j = 0; j < cols; j++) s += w.get(r * cols + j) * x.get(j);
+            out.set(r, add ? out.get(r) + s : s);
+        }
+    }
+
+    /** Twin of {@link #f16}; decodes with the JDK's {@code Float.float16ToFloat}, independent of {@link F16Bits}. */
+    public static void f16Cpu(ShortArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            float s = 0f;
+            for (int j = 0; j < cols; j++) s += Float.float16ToFloat(w.get(r * cols + j)) * x.get(j);
             out.set(r, add ? out.get(r) + s : s);
         }
     }

@@ -4,6 +4,7 @@ import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.quant.Quantizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
@@ -26,6 +27,17 @@ class FfnKernelsTest {
     @ParameterizedTest
     @EnumSource(value = GGMLType.class, names = {"F32", "Q8_0", "Q4_0"})
     void fusedEqualsTwin(GGMLType type) {
+        fusedEqualsTwin(type, MatVecKernels.LOCAL);
+    }
+
+    /** The work-group sizes the engine may choose besides the default. */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 32, 256})
+    void everyLocalSize(int local) {
+        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.Q8_0, GGMLType.Q4_0}) fusedEqualsTwin(type, local);
+    }
+
+    private void fusedEqualsTwin(GGMLType type, int local) {
         int rows = 45, cols = 2112;
         DeviceMatrix gate = matrix(type, rows, cols), up = matrix(type, rows, cols);
         FloatArray x = random(random, cols, 1f), cpu = nan(rows), gpu = nan(rows);
@@ -44,18 +56,16 @@ class FfnKernelsTest {
         }
         switch (type) {
             case F32 -> run(new Object[]{gate.values(), up.values(), x}, new Object[]{gpu},
-                    tg -> tg.task("k", FfnKernels::f32, new KernelContext(), gate.values(), up.values(), x, gpu, cols),
-                    rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                    tg -> tg.task("k", FfnKernels::f32, new KernelContext(), gate.values(), up.values(), x, gpu, cols, local),
+                    rows * local, local);
             case Q8_0 -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), xq.quants(),
                             xq.scales()}, new Object[]{gpu},
                     tg -> tg.task("k", FfnKernels::q8, new KernelContext(), gate.quants(), gate.scales(), up.quants(),
-                            up.scales(), xq.quants(), xq.scales(), gpu, cols), rows * MatVecKernels.LOCAL,
-                    MatVecKernels.LOCAL);
+                            up.scales(), xq.quants(), xq.scales(), gpu, cols, local), rows * local, local);
             default -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), xq.quants(),
                             xq.scales()}, new Object[]{gpu},
                     tg -> tg.task("k", FfnKernels::q4, new KernelContext(), gate.quants(), gate.scales(), up.quants(),
-                            up.scales(), xq.quants(), xq.scales(), gpu, cols), rows * MatVecKernels.LOCAL,
-                    MatVecKernels.LOCAL);
+                            up.scales(), xq.quants(), xq.scales(), gpu, cols, local), rows * local, local);
         }
         assertClose(cpu, gpu, 1e-4f, type + " ffn");
     }

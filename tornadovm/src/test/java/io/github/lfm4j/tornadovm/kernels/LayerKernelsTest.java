@@ -176,13 +176,16 @@ class LayerKernelsTest {
     void embeddingLookupInEveryLayout() {
         int rows = 50, dim = 160, token = 37;
         IntArray st = step(token, 3);
-        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.Q8_0, GGMLType.Q4_0}) {
+        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0}) {
             DeviceMatrix m = embedding(type, rows, dim);
             FloatArray gpu = nan(dim), cpu = nan(dim);
             ElementwiseKernels.embedCpu(m, token, cpu);
             switch (m.layout()) {
                 case F32 -> run(new Object[]{m.values(), st}, new Object[]{gpu},
                         tg -> tg.task("k", ElementwiseKernels::embedF32, new KernelContext(), m.values(), st, gpu, dim),
+                        roundUp(dim, 64), 64);
+                case F16 -> run(new Object[]{m.halves(), st}, new Object[]{gpu},
+                        tg -> tg.task("k", ElementwiseKernels::embedF16, new KernelContext(), m.halves(), st, gpu, dim),
                         roundUp(dim, 64), 64);
                 case Q8_0 -> run(new Object[]{m.quants(), m.scales(), st}, new Object[]{gpu},
                         tg -> tg.task("k", ElementwiseKernels::embedQ8, new KernelContext(), m.quants(), m.scales(), st,

@@ -6,6 +6,8 @@ import io.github.lfm4j.model.gguf.GGUFTensorInfo;
 import io.github.lfm4j.model.gguf.Tensor;
 import io.github.lfm4j.model.quant.Quantizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
@@ -30,6 +32,10 @@ class MatVecKernelsTest {
     }
 
     private void check(GGMLType type, int rows, int cols, boolean add) {
+        check(type, rows, cols, add, MatVecKernels.LOCAL);
+    }
+
+    private void check(GGMLType type, int rows, int cols, boolean add, int local) {
         DeviceMatrix m = matrix(type, rows, cols);
         FloatArray x = random(random, cols, 1f);
         FloatArray start = random(random, rows, 3f);
@@ -39,22 +45,22 @@ class MatVecKernelsTest {
             case F32 -> {
                 MatVecKernels.f32Cpu(m.values(), x, cpu, rows, cols, add);
                 run(new Object[]{m.values(), x, gpu}, new Object[]{gpu}, 
-                        tg -> tg.task("k", MatVecKernels::f32, new KernelContext(), m.values(), x, gpu, cols, add ? 1 : 0),
-                        rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                        tg -> tg.task("k", MatVecKernels::f32, new KernelContext(), m.values(), x, gpu, cols, local, add ? 1 : 0),
+                        rows * local, local);
             }
             case Q8_0 -> {
                 MatVecKernels.q8Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
                 run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, 
                         tg -> tg.task("k", MatVecKernels::q8, new KernelContext(), m.quants(), m.scales(), xq.quants(),
-                        xq.scales(), gpu, cols, add ? 1 : 0),
-                        rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                        xq.scales(), gpu, cols, local, add ? 1 : 0),
+                        rows * local, local);
             }
             case Q4_0 -> {
                 MatVecKernels.q4Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
                 run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, 
                         tg -> tg.task("k", MatVecKernels::q4, new KernelContext(), m.quants(), m.scales(), xq.quants(),
-                        xq.scales(), gpu, cols, add ? 1 : 0),
-                        rows * MatVecKernels.LOCAL, MatVecKernels.LOCAL);
+                        xq.scales(), gpu, cols, local, add ? 1 : 0),
+                        rows * local, local);
             }
         }
         // the twin against a float64 product of the decoded weights with the activations the kernel sees: x itself
@@ -118,6 +124,15 @@ class MatVecKernelsTest {
     @Test
     void q4Add() {
         check(GGMLType.Q4_0, 19, 96, true);
+    }
+
+    /** Every work-group size the engine may choose gives the twin's result (local arrays sized by an int argument). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, 32, 128, 256})
+    void everyLocalSize(int local) {
+        check(GGMLType.F32, 7, 300, true, local);
+        check(GGMLType.Q8_0, 5, 2080, false, local);
+        check(GGMLType.Q4_0, 6, 320, true, local);
     }
 
     @Test

@@ -27,9 +27,17 @@ public interface GpuEngineProvider {
     List<GpuDevice> devices();
 
     /**
-     * Loads a GGUF model onto the default device with room for {@code context} tokens. One-line notices (such as
-     * weights repacked into another format) go to {@code notices}. Failures are exceptions with one-line messages
-     * (IllegalArgumentException for bad input, IllegalStateException for device problems such as too little memory).
+     * Loads a GGUF model onto the device {@code deviceId} (a {@link GpuDevice#id()} of {@link #devices()}) with room
+     * for {@code context} tokens. One-line notices (such as weights repacked into another format) go to
+     * {@code notices}. Failures are exceptions with one-line messages (IllegalArgumentException for bad input or an
+     * unknown device, IllegalStateException for device problems such as too little memory).
      */
-    GpuModel load(Path model, int context, Consumer<String> notices);
+    GpuModel load(Path model, String deviceId, int context, Consumer<String> notices);
+
+    /** {@link #load(Path, String, int, Consumer)} onto the {@link DeviceChoice#best best} device. */
+    default GpuModel load(Path model, int context, Consumer<String> notices) {
+        GpuDevice device = DeviceChoice.best(devices())
+                .orElseThrow(() -> new IllegalStateException(name() + " found no device"));
+        return load(model, device.id(), context, notices);
+    }
 }
