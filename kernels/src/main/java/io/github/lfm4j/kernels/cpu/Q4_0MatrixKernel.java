@@ -7,7 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.B64;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.B64_PARTS;
 
 /**
  * Q4_0: blocks of 32 weights stored as {@code {f16 d; uint8 qs[16]}} (18 bytes); byte j holds weight j in its low
@@ -42,15 +43,18 @@ final class Q4_0MatrixKernel extends Int8DotKernel {
         for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-            ShortVector lo = q.and((short) 0x0F).sub((short) 8);
-            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
-            // Each 16-bit lane holds lo·x + hi·x' (|.| ≤ 2·8·127), so the lane pair sums fit 16 bits too ({@link
-            // #PAIR_SUM}).
-            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-            float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
-            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
+            for (int part = 0; part < PARTS; part++) {
+                int j = SL * part;
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 2 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo = q.and((short) 0x0F).sub((short) 8);
+                ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
+                // Each 16-bit lane holds lo·x + hi·x' (|.| ≤ 2·8·127), so the lane pair sums fit 16 bits too ({@link
+                // #PAIR_SUM}).
+                IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+                IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
+            }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -62,12 +66,16 @@ final class Q4_0MatrixKernel extends Int8DotKernel {
             long o = base + (long) BLOCK_BYTES * b;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
             int p = off + BLOCK * b;
-            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(I, 0);
-            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(I, 0);
-            ((FloatVector) q0.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p);
-            ((FloatVector) q1.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 8);
-            ((FloatVector) q0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 16);
-            ((FloatVector) q1.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 24);
+            // Eight bytes per load, the narrowest there is: one int vector at 256 bits, two parts at 128.
+            for (int j = 0; j < 16; j += 8) {
+                ByteVector bytes = ByteVector.fromMemorySegment(B64, data, o + 2 + j, LE);
+                for (int part = 0; part < B64_PARTS; part++) {
+                    IntVector q = (IntVector) bytes.castShape(I, part);
+                    int k = p + j + FL * part;
+                    ((FloatVector) q.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, k);
+                    ((FloatVector) q.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, k + 16);
+                }
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.B64;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.B64_PARTS;
 
 /**
  * Q8_0: blocks of 32 weights stored as {@code {f16 d; int8 qs[32]}} (34 bytes), weight = d·qs[j].
@@ -42,12 +43,15 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
         for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.B2S, S, 0);
-            ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 18, LE).convertShape(VectorOperators.B2S, S, 0);
-            IntVector p = q0.mul(ShortVector.fromArray(S, xq, xo)).add(q1.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-            float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
-            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
+            for (int part = 0; part < PARTS; part++) {
+                int j = SL * part;
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 2 + j, LE).convertShape(VectorOperators.B2S, S, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 18 + j, LE).convertShape(VectorOperators.B2S, S, 0);
+                IntVector p = q0.mul(ShortVector.fromArray(S, xq, xo + j)).add(q1.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+                IntVector sum = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
+            }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -59,10 +63,13 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
             long o = base + (long) BLOCK_BYTES * b;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
             int p = off + BLOCK * b;
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(F, 0)).mul(d).intoArray(dst, p);
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(F, 0)).mul(d).intoArray(dst, p + 8);
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 18, LE).castShape(F, 0)).mul(d).intoArray(dst, p + 16);
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 26, LE).castShape(F, 0)).mul(d).intoArray(dst, p + 24);
+            // Eight bytes per load, the narrowest there is: one float vector at 256 bits, two parts at 128.
+            for (int j = 0; j < BLOCK; j += 8) {
+                ByteVector q = ByteVector.fromMemorySegment(B64, data, o + 2 + j, LE);
+                for (int part = 0; part < B64_PARTS; part++) {
+                    ((FloatVector) q.castShape(F, part)).mul(d).intoArray(dst, p + j + FL * part);
+                }
+            }
         }
     }
 }
