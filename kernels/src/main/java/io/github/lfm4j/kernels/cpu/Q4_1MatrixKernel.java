@@ -37,19 +37,16 @@ final class Q4_1MatrixKernel extends Int8DotKernel {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
         float mins = 0f;
-        for (int b = 0; b < xd.length; b++) {
+        for (int step = 0; step < PARTS * xd.length; step++) {
+            int b = step / PARTS, j = SL * (step % PARTS);
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
-            for (int part = 0; part < PARTS; part++) {
-                int j = SL * part;
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 4 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector lo = q.and((short) 0x0F), hi = q.lanewise(VectorOperators.LSHR, 4);
-                IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
-                IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
-            }
-            mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b];
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 4 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            ShortVector lo = q.and((short) 0x0F), hi = q.lanewise(VectorOperators.LSHR, 4);
+            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
+            if (j == 0) mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b]; // once per block
         }
         return acc.reduceLanes(VectorOperators.ADD) + mins;
     }

@@ -49,24 +49,21 @@ final class Q4_KMatrixKernel extends Int8DotKernel {
                 ((FloatVector) IntVector.fromArray(I, table, k).castShape(F, 0)).mul(FloatVector.fromArray(F, xd, 8 * sb + k)).mul(d).intoArray(scales, k);
                 mins = ((FloatVector) IntVector.fromArray(I, table, 8 + k).castShape(F, 0)).mul(FloatVector.fromArray(F, xsd, 8 * sb + k)).fma(FloatVector.broadcast(F, dmin), mins);
             }
-            for (int pair = 0; pair < 4; pair++) {
+            for (int step = 0; step < PARTS * 4; step++) {
+                int pair = step / PARTS, j = SL * (step % PARTS);
                 int s0 = 2 * pair, s1 = s0 + 1;
                 int x0 = 32 * (8 * sb + s0), x1 = x0 + 32;
                 long qs = o + 16 + 32L * pair;
-                FloatVector d0 = FloatVector.broadcast(F, scales[s0]), d1 = FloatVector.broadcast(F, scales[s1]);
-                for (int part = 0; part < PARTS; part++) {
-                    int j = SL * part;
-                    ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + 16 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector a0 = a.and((short) 0x0F), b0 = c.and((short) 0x0F);
-                    ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4), b1 = c.lanewise(VectorOperators.LSHR, 4);
-                    IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0 + j)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16 + j))).reinterpretAsInts();
-                    IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1 + j)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16 + j))).reinterpretAsInts();
-                    p0 = p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-                    p1 = p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-                    acc = ((FloatVector) p0.castShape(F, 0)).fma(d0, acc);
-                    acc = ((FloatVector) p1.castShape(F, 0)).fma(d1, acc);
-                }
+                ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + 16 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector a0 = a.and((short) 0x0F), b0 = c.and((short) 0x0F);
+                ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4), b1 = c.lanewise(VectorOperators.LSHR, 4);
+                IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0 + j)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16 + j))).reinterpretAsInts();
+                IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1 + j)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16 + j))).reinterpretAsInts();
+                p0 = p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                p1 = p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s0]), acc);
+                acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s1]), acc);
             }
         }
         return acc.sub(mins).reduceLanes(VectorOperators.ADD);

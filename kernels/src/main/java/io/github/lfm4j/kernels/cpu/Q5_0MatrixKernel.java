@@ -36,20 +36,17 @@ final class Q5_0MatrixKernel extends Int8DotKernel {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
         ShortVector toTop = ShortVector.fromArray(S, BIT_TO_TOP, 0);
-        for (int b = 0; b < xd.length; b++) {
+        for (int step = 0; step < PARTS * xd.length; step++) {
+            int b = step / PARTS, j = SL * (step % PARTS);
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 6 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             int qh = data.get(LE_INT, o + 2);
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
-            for (int part = 0; part < PARTS; part++) {
-                int j = SL * part;
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 6 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) (qh >>> j)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
-                ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> (16 + j))).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
-                IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
-                IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
-            }
+            ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) (qh >>> j)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
+            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> (16 + j))).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
+            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

@@ -18,9 +18,10 @@ import static io.github.lfm4j.kernels.cpu.VectorWidth.B64_PARTS;
  * block's largest activation per element) on top of float accumulation; the integer products are exact. The
  * prefill matmul keeps activations in float (it decodes rows to floats and is compute-bound anyway).
  * <p>
- * Why integers: a block is then two 16-byte loads widened to 16-bit lanes, two 16-bit multiplies against the
- * pre-widened activations, one add, a pairwise widen to 8 int lanes, one convert and one FMA with the combined
- * scale, about half the vector instructions of converting every quant to float.
+ * Why integers: at 256 bits a block is then two 16-byte loads widened to 16-bit lanes, two 16-bit multiplies
+ * against the pre-widened activations, one add, a pairwise widen to 8 int lanes, one convert and one FMA with the
+ * combined scale, about half the vector instructions of converting every quant to float (at 128 bits: all of that
+ * twice, on halves).
  */
 final class Q8_0MatrixKernel extends Int8DotKernel {
     static final int BLOCK = 32, BLOCK_BYTES = 34;
@@ -40,18 +41,16 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
     private float dotRow(int row, short[] xq, float[] xd) {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < xd.length; b++) {
+        for (int step = 0; step < PARTS * xd.length; step++) {
+            int b = step / PARTS, j = SL * (step % PARTS);
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
-            for (int part = 0; part < PARTS; part++) {
-                int j = SL * part;
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 2 + j, LE).convertShape(VectorOperators.B2S, S, 0);
-                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 18 + j, LE).convertShape(VectorOperators.B2S, S, 0);
-                IntVector p = q0.mul(ShortVector.fromArray(S, xq, xo + j)).add(q1.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
-                IntVector sum = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
-            }
+            ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 2 + j, LE).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 18 + j, LE).convertShape(VectorOperators.B2S, S, 0);
+            IntVector p = q0.mul(ShortVector.fromArray(S, xq, xo + j)).add(q1.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+            IntVector sum = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
+            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -59,17 +58,17 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
     @Override
     void decodeRow(int row, float[] dst, int off) {
         long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++) {
+        // Eight bytes per load, the narrowest there is: one float vector at 256 bits; at 128 bits each block takes
+        // two steps, one per conversion part (see Q4_0MatrixKernel.decodeRow).
+        for (int step = 0; step < B64_PARTS * (cols / BLOCK); step++) {
+            int b = step / B64_PARTS, part = step % B64_PARTS;
             long o = base + (long) BLOCK_BYTES * b;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
-            int p = off + BLOCK * b;
-            // Eight bytes per load, the narrowest there is: one float vector at 256 bits, two parts at 128.
-            for (int j = 0; j < BLOCK; j += 8) {
-                ByteVector q = ByteVector.fromMemorySegment(B64, data, o + 2 + j, LE);
-                for (int part = 0; part < B64_PARTS; part++) {
-                    ((FloatVector) q.castShape(F, part)).mul(d).intoArray(dst, p + j + FL * part);
-                }
-            }
+            int p = off + BLOCK * b + FL * part;
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(F, part)).mul(d).intoArray(dst, p);
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(F, part)).mul(d).intoArray(dst, p + 8);
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 18, LE).castShape(F, part)).mul(d).intoArray(dst, p + 16);
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 26, LE).castShape(F, part)).mul(d).intoArray(dst, p + 24);
         }
     }
 }
