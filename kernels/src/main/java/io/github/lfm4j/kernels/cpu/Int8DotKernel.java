@@ -14,10 +14,14 @@ import java.nio.ByteOrder;
  */
 abstract class Int8DotKernel extends RowDecodingKernel {
     // Species at VectorWidth's width. The kernels were designed for 256 bits, where 16 weights (half a block of
-    // 32) fill one vector of 16-bit lanes; at 128 bits such a vector is PARTS = 2 vectors of 8 lanes. The block loop
-    // then runs PARTS steps per block (block = step / PARTS, part = step % PARTS): at 256 bits C2 folds the
-    // division and remainder by 1 away, leaving the original loop. A nested loop over the parts instead, even of
-    // one iteration, cost 10% of the Q4_0 matvec at 256 bits (C2 optimised the block loop around it less well).
+    // 32) fill one vector of 16-bit lanes; at 128 bits such a vector is PARTS = 2 vectors of 8 lanes, and the kernels
+    // loop over the parts with that constant trip count. Where that loop goes was measured (Zen 4, best of 3+
+    // interleaved runs): for Q8_0, Q4_0 and Q4_1 a loop over parts around the block loop (two passes over the row
+    // at 128 bits, the second from L1) keeps the 256-bit speed, where a parts loop inside the block loop, even of
+    // one iteration, cost 10-17% (C2 then optimises the block loop less well) and a single loop of PARTS steps per
+    // block cost 60% at 128 bits (its indices are no longer linear in the loop variable, so bounds checks stay).
+    // Types with more per-block work (Q5_0, Q5_1, the K-quants) keep the parts inside, where that measured no
+    // slower at 256 bits and shares that work between the parts at 128.
     // Each part's products are converted and accumulated on their own, so at 256 bits the arithmetic is exactly
     // the original's, and at 128 bits only the grouping of lanes (the float summation order) differs.
 

@@ -37,8 +37,8 @@ final class Q4_1MatrixKernel extends Int8DotKernel {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
         float mins = 0f;
-        for (int step = 0; step < PARTS * xd.length; step++) {
-            int b = step / PARTS, j = SL * (step % PARTS);
+        // one pass over the row per part, SL of each block's 16 quant positions (see Int8DotKernel for why)
+        for (int j = 0; j < 16; j += SL) for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
             ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 4 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);

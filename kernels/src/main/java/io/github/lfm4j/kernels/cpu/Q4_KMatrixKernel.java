@@ -49,6 +49,7 @@ final class Q4_KMatrixKernel extends Int8DotKernel {
                 ((FloatVector) IntVector.fromArray(I, table, k).castShape(F, 0)).mul(FloatVector.fromArray(F, xd, 8 * sb + k)).mul(d).intoArray(scales, k);
                 mins = ((FloatVector) IntVector.fromArray(I, table, 8 + k).castShape(F, 0)).mul(FloatVector.fromArray(F, xsd, 8 * sb + k)).fma(FloatVector.broadcast(F, dmin), mins);
             }
+            // PARTS steps per sub-block pair: a constant trip count (4 or 8) that C2 unrolls completely
             for (int step = 0; step < PARTS * 4; step++) {
                 int pair = step / PARTS, j = SL * (step % PARTS);
                 int s0 = 2 * pair, s1 = s0 + 1;

@@ -41,8 +41,8 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
     private float dotRow(int row, short[] xq, float[] xd) {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
-        for (int step = 0; step < PARTS * xd.length; step++) {
-            int b = step / PARTS, j = SL * (step % PARTS);
+        // one pass over the row per part, SL of each block's 16 quant positions (see Int8DotKernel for why)
+        for (int j = 0; j < 16; j += SL) for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
             ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 2 + j, LE).convertShape(VectorOperators.B2S, S, 0);
@@ -58,10 +58,9 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
     @Override
     void decodeRow(int row, float[] dst, int off) {
         long base = row * rowBytes;
-        // Eight bytes per load, the narrowest there is: one float vector at 256 bits; at 128 bits each block takes
-        // two steps, one per conversion part (see Q4_0MatrixKernel.decodeRow).
-        for (int step = 0; step < B64_PARTS * (cols / BLOCK); step++) {
-            int b = step / B64_PARTS, part = step % B64_PARTS;
+        // Eight bytes per load, the narrowest there is: one float vector at 256 bits; at 128 bits two conversion
+        // parts, one pass over the row each (see Q4_0MatrixKernel.decodeRow).
+        for (int part = 0; part < B64_PARTS; part++) for (int b = 0; b < cols / BLOCK; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
             int p = off + BLOCK * b + FL * part;

@@ -44,8 +44,8 @@ public final class VectorWidth {
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(BITS));
     static final int SL = S.length();
     /**
-     * The 16 shorts a 256-bit kernel handles as one vector are {@code SHORT_PARTS} vectors of {@link #S}: 1 or 2.
-     * Loops over parts have this constant trip count, which C2 unrolls (one iteration: the 256-bit code).
+     * The 16 shorts a 256-bit kernel handles as one vector are {@code SHORT_PARTS} vectors of {@link #S}: 1 or 2
+     * (how the kernels step through them: {@link Int8DotKernel}).
      */
     static final int SHORT_PARTS = 16 / SL;
     /** Bytes that widen lane for lane into {@link #S}: half its bits. */
