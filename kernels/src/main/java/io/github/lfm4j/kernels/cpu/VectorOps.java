@@ -13,12 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorOps {
     private VectorOps() {}
 
-    /**
-     * The kernels' width ({@link VectorWidth}), not the platform's preferred one: the same on 128- and 256-bit
-     * machines, and {@code -Dlfm4j.vectorBits} then tests this class in both shapes too. On AVX-512 machines these
-     * short loops lose little by running at 256 bits.
-     */
-    private static final VectorSpecies<Float> F = VectorWidth.F;
+    /** The platform's preferred width, unless {@code -Dlfm4j.vectorBits} forces one ({@link VectorWidth#F_PREFERRED}). */
+    private static final VectorSpecies<Float> F = VectorWidth.F_PREFERRED;
 
     /** {@code Σ a[ao+i]·b[bo+i]} for {@code i < n}. */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {

@@ -57,5 +57,6 @@ class VectorWidthTest {
         assertEquals(VectorWidth.SL, VectorWidth.B_FOR_S.length());
         assertEquals(VectorWidth.FL, VectorWidth.S_FOR_F.length());
         assertEquals(8, VectorWidth.B64_PARTS * VectorWidth.FL);
+        assertEquals(forced != null ? bits : preferred, VectorWidth.F_PREFERRED.vectorBitSize());
     }
 }
