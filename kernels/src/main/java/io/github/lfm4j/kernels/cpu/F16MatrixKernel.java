@@ -4,10 +4,10 @@ import io.github.lfm4j.model.gguf.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-import static io.github.lfm4j.kernels.cpu.FloatTiles.L;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.F;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.FL;
 
-/** F16 weights (IEEE half, little-endian), widened to float eight at a time by {@link HalfFloats#f16}. */
+/** F16 weights (IEEE half, little-endian), widened to floats one vector ({@link VectorWidth#FL} lanes) at a time by {@link HalfFloats#f16}. */
 final class F16MatrixKernel extends RowDecodingKernel {
 
     F16MatrixKernel(Tensor w) {
@@ -23,11 +23,11 @@ final class F16MatrixKernel extends RowDecodingKernel {
     private float dotRow(long base, float[] x) {
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
         int i = 0;
-        for (; i <= cols - 2 * L; i += 2 * L) {
+        for (; i <= cols - 2 * FL; i += 2 * FL) {
             s0 = HalfFloats.f16(data, base + 2L * i).fma(FloatVector.fromArray(F, x, i), s0);
-            s1 = HalfFloats.f16(data, base + 2L * (i + L)).fma(FloatVector.fromArray(F, x, i + L), s1);
+            s1 = HalfFloats.f16(data, base + 2L * (i + FL)).fma(FloatVector.fromArray(F, x, i + FL), s1);
         }
-        for (; i <= cols - L; i += L) s0 = HalfFloats.f16(data, base + 2L * i).fma(FloatVector.fromArray(F, x, i), s0);
+        for (; i <= cols - FL; i += FL) s0 = HalfFloats.f16(data, base + 2L * i).fma(FloatVector.fromArray(F, x, i), s0);
         float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < cols; i++) sum += value(base, i) * x[i];
         return sum;
@@ -41,7 +41,7 @@ final class F16MatrixKernel extends RowDecodingKernel {
     void decodeRow(int row, float[] dst, int off) {
         long base = row * rowBytes;
         int i = 0;
-        for (; i <= cols - L; i += L) HalfFloats.f16(data, base + 2L * i).intoArray(dst, off + i);
+        for (; i <= cols - FL; i += FL) HalfFloats.f16(data, base + 2L * i).intoArray(dst, off + i);
         for (; i < cols; i++) dst[off + i] = value(base, i);
     }
 }

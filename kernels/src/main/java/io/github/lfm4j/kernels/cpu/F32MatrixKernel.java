@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-import static io.github.lfm4j.kernels.cpu.FloatTiles.L;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.F;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.FL;
 
 /** F32 weights, read as little-endian floats straight from the mapped file. */
 final class F32MatrixKernel extends RowDecodingKernel {
@@ -26,14 +26,14 @@ final class F32MatrixKernel extends RowDecodingKernel {
     private float dotRow(long base, float[] x) {
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
         int i = 0;
-        for (; i <= cols - 4 * L; i += 4 * L) {
+        for (; i <= cols - 4 * FL; i += 4 * FL) {
             long o = base + 4L * i;
             s0 = load(o).fma(FloatVector.fromArray(F, x, i), s0);
-            s1 = load(o + 4L * L).fma(FloatVector.fromArray(F, x, i + L), s1);
-            s2 = load(o + 8L * L).fma(FloatVector.fromArray(F, x, i + 2 * L), s2);
-            s3 = load(o + 12L * L).fma(FloatVector.fromArray(F, x, i + 3 * L), s3);
+            s1 = load(o + 4L * FL).fma(FloatVector.fromArray(F, x, i + FL), s1);
+            s2 = load(o + 8L * FL).fma(FloatVector.fromArray(F, x, i + 2 * FL), s2);
+            s3 = load(o + 12L * FL).fma(FloatVector.fromArray(F, x, i + 3 * FL), s3);
         }
-        for (; i <= cols - L; i += L) s0 = load(base + 4L * i).fma(FloatVector.fromArray(F, x, i), s0);
+        for (; i <= cols - FL; i += FL) s0 = load(base + 4L * i).fma(FloatVector.fromArray(F, x, i), s0);
         float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
         for (; i < cols; i++) sum += data.get(LE_FLOAT, base + 4L * i) * x[i];
         return sum;

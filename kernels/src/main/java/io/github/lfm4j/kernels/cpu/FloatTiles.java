@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatTiles {
     private FloatTiles() {}
 
-    /** 256-bit: the widest vector on AVX2 machines; 8 float lanes match the 8-byte loads of the quant kernels. */
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    static final int L = F.length();
+    /** Floats at {@link VectorWidth}'s width: 8 lanes at 256 bits, 4 at 128. */
+    private static final VectorSpecies<Float> F = VectorWidth.F;
+    private static final int L = VectorWidth.FL;
 
     /** {@code Σ a[ao+i]·b[bo+i]} for {@code i < len}. */
     static float dot(float[] a, int ao, float[] b, int bo, int len) {

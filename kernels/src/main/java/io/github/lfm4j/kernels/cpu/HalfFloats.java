@@ -11,17 +11,18 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * Eight 16-bit floats (IEEE half or bfloat16) from memory into one 256-bit float vector, with integer lane
- * operations only, so both convert without per-element scalar code.
+ * 16-bit floats (IEEE half or bfloat16) from memory into one float vector of {@link VectorWidth}'s width (8 at
+ * 256 bits, 4 at 128), with integer lane operations only, so both convert without per-element scalar code.
  */
 final class HalfFloats {
     private HalfFloats() {}
 
-    private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    /** As many 16-bit lanes as the float vector has lanes, so the widening is lane for lane. */
+    private static final VectorSpecies<Short> S = VectorWidth.S_FOR_F;
+    private static final VectorSpecies<Integer> I = VectorWidth.I;
 
     private static IntVector widen(MemorySegment seg, long offset) {
-        return (IntVector) ShortVector.fromMemorySegment(S128, seg, offset, ByteOrder.LITTLE_ENDIAN).castShape(I, 0);
+        return (IntVector) ShortVector.fromMemorySegment(S, seg, offset, ByteOrder.LITTLE_ENDIAN).castShape(I, 0);
     }
 
     /**
@@ -34,7 +35,7 @@ final class HalfFloats {
         IntVector bits = widen(seg, offset).lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
         FloatVector finite = bits.reinterpretAsFloats().mul(0x1p112f);
         VectorMask<Integer> special = bits.and(0x0F800000).compare(VectorOperators.EQ, 0x0F800000);
-        return finite.blend(bits.or(0x7F800000).reinterpretAsFloats(), special.cast(FloatVector.SPECIES_256));
+        return finite.blend(bits.or(0x7F800000).reinterpretAsFloats(), special.cast(VectorWidth.F));
     }
 
     /** bfloat16 → float: the bf16 bits are the float's upper half. */

@@ -6,8 +6,6 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-
 /**
  * An activation vector rounded to 8-bit integers in blocks of 32 with one float scale per block, the way llama.cpp
  * feeds Q4_0/Q8_0 weights (its Q8_0 activations): {@code x[i] ≈ scale[i/32] · q[i]}, {@code |q| ≤ 127}. The
@@ -23,7 +21,11 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  */
 public final class Int8Activations {
     static final int BLOCK = 32;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Float> F = VectorWidth.F;
+    private static final int FL = VectorWidth.FL;
+    private static final VectorSpecies<Integer> I = VectorWidth.I;
+    /** One 16-bit lane per float lane: the rounded values narrow lane for lane. */
+    private static final VectorSpecies<Short> S = VectorWidth.S_FOR_F;
     private static final float ROUNDING = 0x1.8p23f;
     private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
 
@@ -53,23 +55,22 @@ public final class Int8Activations {
     public void quantize(float[] x, int off) {
         for (int b = 0; b < scale.length; b++) {
             int base = off + BLOCK * b;
-            FloatVector v0 = FloatVector.fromArray(F, x, base), v1 = FloatVector.fromArray(F, x, base + 8);
-            FloatVector v2 = FloatVector.fromArray(F, x, base + 16), v3 = FloatVector.fromArray(F, x, base + 24);
-            float amax = v0.abs().max(v1.abs()).max(v2.abs().max(v3.abs())).reduceLanes(VectorOperators.MAX);
+            // Loops over the block's BLOCK / FL float vectors: a constant trip count that C2 unrolls. Maximum and
+            // integer sum are exact in any order, so both widths give the same result, bit for bit.
+            FloatVector max = FloatVector.fromArray(F, x, base).abs();
+            for (int i = FL; i < BLOCK; i += FL) max = max.max(FloatVector.fromArray(F, x, base + i).abs());
+            float amax = max.reduceLanes(VectorOperators.MAX);
             float d = amax / 127f;
             float inv = d == 0f ? 0f : 1f / d;
             scale[b] = d;
-            IntVector q0 = v0.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
-            IntVector q1 = v1.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
-            IntVector q2 = v2.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
-            IntVector q3 = v3.mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
-            sum[b] = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+            IntVector total = IntVector.zero(I);
+            for (int i = 0; i < BLOCK; i += FL) {
+                IntVector qi = FloatVector.fromArray(F, x, base + i).mul(inv).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+                total = total.add(qi);
+                ((ShortVector) qi.castShape(S, 0)).intoArray(q, BLOCK * b + i);
+            }
+            sum[b] = total.reduceLanes(VectorOperators.ADD);
             scaledSum[b] = d * sum[b];
-            int o = BLOCK * b;
-            ((ShortVector) q0.castShape(S, 0)).intoArray(q, o);
-            ((ShortVector) q1.castShape(S, 0)).intoArray(q, o + 8);
-            ((ShortVector) q2.castShape(S, 0)).intoArray(q, o + 16);
-            ((ShortVector) q3.castShape(S, 0)).intoArray(q, o + 24);
         }
     }
 

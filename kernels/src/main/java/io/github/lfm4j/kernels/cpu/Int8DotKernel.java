@@ -1,9 +1,6 @@
 package io.github.lfm4j.kernels.cpu;
 
 import io.github.lfm4j.model.gguf.Tensor;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.ByteOrder;
@@ -16,10 +13,29 @@ import java.nio.ByteOrder;
  * monomorphic and can be inlined by C2; the only virtual call is the one to {@code dotRows}, once per matvec.
  */
 abstract class Int8DotKernel extends RowDecodingKernel {
-    static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
-    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    // Species at VectorWidth's width. The kernels were designed for 256 bits, where 16 weights (half a block of
+    // 32) fill one vector of 16-bit lanes; at 128 bits such a vector is PARTS = 2 vectors of 8 lanes, and the kernels
+    // loop over the parts with that constant trip count. Where that loop goes was measured (Zen 4, best of 3+
+    // interleaved runs): for Q8_0, Q4_0 and Q4_1 a loop over parts around the block loop (two passes over the row
+    // at 128 bits, the second from L1) keeps the 256-bit speed, where a parts loop inside the block loop, even of
+    // one iteration, cost 10-17% (C2 then optimises the block loop less well) and a single loop of PARTS steps per
+    // block cost 60% at 128 bits (its indices are no longer linear in the loop variable, so bounds checks stay).
+    // Types with more per-block work (Q5_0, Q5_1, the K-quants) keep the parts inside, where that measured no
+    // slower at 256 bits and shares that work between the parts at 128.
+    // Each part's products are converted and accumulated on their own, so at 256 bits the arithmetic is exactly
+    // the original's, and at 128 bits only the grouping of lanes (the float summation order) differs.
+
+    /** Bytes that widen lane for lane into {@link #S}: 16 at 256 bits, 8 at 128. */
+    static final VectorSpecies<Byte> B = VectorWidth.B_FOR_S;
+    /** The 16-bit lanes the int8 products are computed in: 16 at 256 bits, 8 at 128. */
+    static final VectorSpecies<Short> S = VectorWidth.S;
+    static final int SL = VectorWidth.SL;
+    /** {@code 16 / SL}: the vectors of {@link #S} that cover 16 weights. */
+    static final int PARTS = VectorWidth.SHORT_PARTS;
+    /** Pairs of 16-bit lanes as one 32-bit lane each, then as floats: {@code SL / 2} lanes. */
+    static final VectorSpecies<Integer> I = VectorWidth.I;
+    static final VectorSpecies<Float> F = VectorWidth.F;
+    static final int FL = VectorWidth.FL;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /**
@@ -33,7 +49,8 @@ abstract class Int8DotKernel extends RowDecodingKernel {
 
     /**
      * For the 5-bit types: lane j multiplies by 2^(15−j), so bit j of a broadcast 16-bit mask lands in bit 15
-     * (higher bits overflow out).
+     * (higher bits overflow out). The first {@link #SL} lanes serve every part: part k broadcasts the mask shifted
+     * right by {@code k·SL}.
      */
     static final short[] BIT_TO_TOP = new short[16];
 

@@ -9,8 +9,6 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.ValueLayout;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-
 /**
  * Q4_1: blocks of 32 stored as {@code {f16 d; f16 m; uint8 qs[16]}} (20 bytes); byte j holds weight j (low nibble)
  * and weight j+16 (high nibble); weight = d·q + m.
@@ -39,19 +37,19 @@ final class Q4_1MatrixKernel extends Int8DotKernel {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
         float mins = 0f;
-        for (int b = 0; b < xd.length; b++) {
+        // one pass over the row per part, SL of each block's 16 quant positions (see Int8DotKernel for why)
+        for (int j = 0; j < 16; j += SL) for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 4, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 4 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector lo = q.and((short) 0x0F), hi = q.lanewise(VectorOperators.LSHR, 4);
-            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
+            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
             IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
-            mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b];
+            if (j == 0) mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b]; // once per block
         }
         return acc.reduceLanes(VectorOperators.ADD) + mins;
     }
-
 
     @Override
     void decodeRow(int row, float[] dst, int off) {

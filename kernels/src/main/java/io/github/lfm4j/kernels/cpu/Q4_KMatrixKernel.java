@@ -9,8 +9,6 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.ValueLayout;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-
 /**
  * Q4_K: super-blocks of 256 stored as {@code {f16 d; f16 dmin; uint8 scales[12]; uint8 qs[128]}} (144 bytes):
  * eight sub-blocks of 32, each with a 6-bit scale and 6-bit min packed into {@code scales} (see
@@ -46,19 +44,23 @@ final class Q4_KMatrixKernel extends Int8DotKernel {
             // Unpacked before the vector work: a call that C2 does not inline, made while many vectors are live,
             // would spill them all.
             KQuantScales.unpack(data, o + 4, table);
-            // The eight sub-block scales and mins as one vector each (one lane per sub-block).
-            ((FloatVector) IntVector.fromArray(I, table, 0).castShape(F, 0)).mul(FloatVector.fromArray(F, xd, 8 * sb)).mul(d).intoArray(scales, 0);
-            mins = ((FloatVector) IntVector.fromArray(I, table, 8).castShape(F, 0)).mul(FloatVector.fromArray(F, xsd, 8 * sb)).fma(FloatVector.broadcast(F, dmin), mins);
-            for (int pair = 0; pair < 4; pair++) {
+            // The eight sub-block scales and mins, one lane per sub-block (one vector at 256 bits, two at 128).
+            for (int k = 0; k < 8; k += FL) {
+                ((FloatVector) IntVector.fromArray(I, table, k).castShape(F, 0)).mul(FloatVector.fromArray(F, xd, 8 * sb + k)).mul(d).intoArray(scales, k);
+                mins = ((FloatVector) IntVector.fromArray(I, table, 8 + k).castShape(F, 0)).mul(FloatVector.fromArray(F, xsd, 8 * sb + k)).fma(FloatVector.broadcast(F, dmin), mins);
+            }
+            // PARTS steps per sub-block pair: a constant trip count (4 or 8) that C2 unrolls completely
+            for (int step = 0; step < PARTS * 4; step++) {
+                int pair = step / PARTS, j = SL * (step % PARTS);
                 int s0 = 2 * pair, s1 = s0 + 1;
                 int x0 = 32 * (8 * sb + s0), x1 = x0 + 32;
                 long qs = o + 16 + 32L * pair;
-                ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B128, data, qs + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + 16 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                 ShortVector a0 = a.and((short) 0x0F), b0 = c.and((short) 0x0F);
                 ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4), b1 = c.lanewise(VectorOperators.LSHR, 4);
-                IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16))).reinterpretAsInts();
-                IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16))).reinterpretAsInts();
+                IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0 + j)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16 + j))).reinterpretAsInts();
+                IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1 + j)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16 + j))).reinterpretAsInts();
                 p0 = p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
                 p1 = p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
                 acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s0]), acc);

@@ -9,8 +9,6 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.ValueLayout;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-
 /**
  * Q5_0: blocks of 32 stored as {@code {f16 d; uint8 qh[4]; uint8 qs[16]}} (22 bytes). The low 4 bits come from the
  * nibbles as in Q4_0, bit 4 of weight j from bit j of the little-endian 32-bit {@code qh}; weight = d·(q − 16).
@@ -41,17 +39,23 @@ final class Q5_0MatrixKernel extends Int8DotKernel {
         for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 6, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             int qh = data.get(LE_INT, o + 2);
-            ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) qh).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
-            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> 16)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
-            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
+            // The parts inside the block loop here, unlike Q4_0's (see Int8DotKernel): the 5th-bit extraction
+            // and the scale are then shared by both parts at 128 bits (15-20% faster there than a loop per part
+            // around the block loop), and at 256 bits this measured no slower than the original.
+            for (int part = 0; part < PARTS; part++) {
+                int j = SL * part;
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 6 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) (qh >>> j)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
+                ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> (16 + j))).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4)).sub((short) 16);
+                IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+                IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
+            }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
-
 
     @Override
     void decodeRow(int row, float[] dst, int off) {

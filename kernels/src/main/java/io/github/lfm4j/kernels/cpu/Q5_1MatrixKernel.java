@@ -9,8 +9,6 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.ValueLayout;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-
 /**
  * Q5_1: blocks of 32 stored as {@code {f16 d; f16 m; uint8 qh[4]; uint8 qs[16]}} (24 bytes), the 5-bit quants laid
  * out as in Q5_0; weight = d·q + m.
@@ -43,18 +41,24 @@ final class Q5_1MatrixKernel extends Int8DotKernel {
         for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 8, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             int qh = data.get(LE_INT, o + 4);
-            ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) qh).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4));
-            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> 16)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4));
-            IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
-            IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-            acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]);
+            // The parts inside the block loop here, unlike Q4_0's (see Int8DotKernel): the 5th-bit extraction
+            // and the scale are then shared by both parts at 128 bits (15-20% faster there than a loop per part
+            // around the block loop), and at 256 bits this measured no slower than the original.
+            for (int part = 0; part < PARTS; part++) {
+                int j = SL * part;
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 8 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo = q.and((short) 0x0F).or(ShortVector.broadcast(S, (short) (qh >>> j)).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4));
+                ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).or(ShortVector.broadcast(S, (short) (qh >>> (16 + j))).mul(toTop).lanewise(VectorOperators.LSHR, 15).lanewise(VectorOperators.LSHL, 4));
+                IntVector p = lo.mul(ShortVector.fromArray(S, xq, xo + j)).add(hi.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
+                IntVector sum = p.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
+                acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
+            }
             mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b];
         }
         return acc.reduceLanes(VectorOperators.ADD) + mins;
     }
-
 
     @Override
     void decodeRow(int row, float[] dst, int off) {

@@ -9,8 +9,6 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.ValueLayout;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
-
 /**
  * Q6_K: super-blocks of 256 stored as {@code {uint8 ql[128]; uint8 qh[64]; int8 scales[16]; f16 d}} (210 bytes).
  * Each half of 128 weights uses 64 bytes of {@code ql} and 32 of {@code qh}: for l &lt; 32, weights l, l+32, l+64,
@@ -45,12 +43,13 @@ final class Q6_KMatrixKernel extends Int8DotKernel {
             for (int half = 0; half < 2; half++) {
                 long ql = o + 64L * half, qh = o + 128 + 32L * half, sc = o + 192 + 8L * half;
                 int xo = BLOCK * sb + 128 * half, xb = xo / 32;
-                for (int l = 0; l < 32; l += 16) {
-                    ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B128, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B128, data, ql + 32 + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector h = (ShortVector) ByteVector.fromMemorySegment(B128, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                // SL weights per step: two steps at 256 bits, four at 128; a scale covers 16 weights
+                for (int l = 0; l < 32; l += SL) {
+                    ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, data, ql + 32 + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector h = (ShortVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                     int is = l / 16;
-                    // quarter k covers weights 32k + l .. 32k + l + 15 of this half, scale sc[is + 2k], x block xb + k
+                    // quarter k covers weights 32k + l .. 32k + l + SL - 1 of this half, scale sc[is + 2k], x block xb + k
                     ShortVector q0 = a.and((short) 0x0F).or(h.and((short) 0x03).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
                     ShortVector q1 = c.and((short) 0x0F).or(h.lanewise(VectorOperators.LSHL, 2).and((short) 0x30)).sub((short) 32);
                     ShortVector q2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 0x30)).sub((short) 32);

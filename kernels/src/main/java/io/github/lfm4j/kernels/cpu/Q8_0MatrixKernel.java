@@ -7,7 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.B64;
+import static io.github.lfm4j.kernels.cpu.VectorWidth.B64_PARTS;
 
 /**
  * Q8_0: blocks of 32 weights stored as {@code {f16 d; int8 qs[32]}} (34 bytes), weight = d·qs[j].
@@ -17,9 +18,10 @@ import static io.github.lfm4j.kernels.cpu.FloatTiles.F;
  * block's largest activation per element) on top of float accumulation; the integer products are exact. The
  * prefill matmul keeps activations in float (it decodes rows to floats and is compute-bound anyway).
  * <p>
- * Why integers: a block is then two 16-byte loads widened to 16-bit lanes, two 16-bit multiplies against the
- * pre-widened activations, one add, a pairwise widen to 8 int lanes, one convert and one FMA with the combined
- * scale, about half the vector instructions of converting every quant to float.
+ * Why integers: at 256 bits a block is then two 16-byte loads widened to 16-bit lanes, two 16-bit multiplies
+ * against the pre-widened activations, one add, a pairwise widen to 8 int lanes, one convert and one FMA with the
+ * combined scale, about half the vector instructions of converting every quant to float (at 128 bits: all of that
+ * twice, on halves).
  */
 final class Q8_0MatrixKernel extends Int8DotKernel {
     static final int BLOCK = 32, BLOCK_BYTES = 34;
@@ -39,12 +41,13 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
     private float dotRow(int row, short[] xq, float[] xd) {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < xd.length; b++) {
+        // one pass over the row per part, SL of each block's 16 quant positions (see Int8DotKernel for why)
+        for (int j = 0; j < 16; j += SL) for (int b = 0; b < xd.length; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             int xo = BLOCK * b;
-            ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 2, LE).convertShape(VectorOperators.B2S, S, 0);
-            ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, data, o + 18, LE).convertShape(VectorOperators.B2S, S, 0);
-            IntVector p = q0.mul(ShortVector.fromArray(S, xq, xo)).add(q1.mul(ShortVector.fromArray(S, xq, xo + 16))).reinterpretAsInts();
+            ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 2 + j, LE).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 18 + j, LE).convertShape(VectorOperators.B2S, S, 0);
+            IntVector p = q0.mul(ShortVector.fromArray(S, xq, xo + j)).add(q1.mul(ShortVector.fromArray(S, xq, xo + 16 + j))).reinterpretAsInts();
             IntVector sum = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
@@ -55,14 +58,16 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
     @Override
     void decodeRow(int row, float[] dst, int off) {
         long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++) {
+        // Eight bytes per load, the narrowest there is: one float vector at 256 bits; at 128 bits two conversion
+        // parts, one pass over the row each (see Q4_0MatrixKernel.decodeRow).
+        for (int part = 0; part < B64_PARTS; part++) for (int b = 0; b < cols / BLOCK; b++) {
             long o = base + (long) BLOCK_BYTES * b;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
-            int p = off + BLOCK * b;
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(F, 0)).mul(d).intoArray(dst, p);
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(F, 0)).mul(d).intoArray(dst, p + 8);
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 18, LE).castShape(F, 0)).mul(d).intoArray(dst, p + 16);
-            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 26, LE).castShape(F, 0)).mul(d).intoArray(dst, p + 24);
+            int p = off + BLOCK * b + FL * part;
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(F, part)).mul(d).intoArray(dst, p);
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(F, part)).mul(d).intoArray(dst, p + 8);
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 18, LE).castShape(F, part)).mul(d).intoArray(dst, p + 16);
+            ((FloatVector) ByteVector.fromMemorySegment(B64, data, o + 26, LE).castShape(F, part)).mul(d).intoArray(dst, p + 24);
         }
     }
 }

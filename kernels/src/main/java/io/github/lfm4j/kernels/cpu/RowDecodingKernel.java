@@ -35,6 +35,7 @@ abstract class RowDecodingKernel implements MatrixKernel {
     private final ThreadLocal<float[]> scratch;
 
     RowDecodingKernel(Tensor w) {
+        VectorWidth.bits(); // a bad -Dlfm4j.vectorBits fails here, at the first kernel, as a one-line error
         this.data = w.data();
         this.rows = Math.toIntExact(w.rows());
         this.cols = Math.toIntExact(w.cols());

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorOps {
     private VectorOps() {}
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** The platform's preferred width, unless {@code -Dlfm4j.vectorBits} forces one ({@link VectorWidth#F_PREFERRED}). */
+    private static final VectorSpecies<Float> F = VectorWidth.F_PREFERRED;
 
     /** {@code Σ a[ao+i]·b[bo+i]} for {@code i < n}. */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {

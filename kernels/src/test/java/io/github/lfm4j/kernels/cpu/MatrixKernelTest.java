@@ -193,10 +193,11 @@ class MatrixKernelTest {
         try (Arena arena = Arena.ofConfined()) {
             var seg = arena.allocate(2 * 65536);
             for (int i = 0; i < 65536; i++) seg.set(RowDecodingKernel.LE_SHORT, 2L * i, (short) i);
-            float[] got = new float[8];
-            for (int i = 0; i < 65536; i += 8) {
+            int lanes = VectorWidth.FL;
+            float[] got = new float[lanes];
+            for (int i = 0; i < 65536; i += lanes) {
                 HalfFloats.f16(seg, 2L * i).intoArray(got, 0);
-                for (int j = 0; j < 8; j++) {
+                for (int j = 0; j < lanes; j++) {
                     float want = Float.float16ToFloat((short) (i + j));
                     if (Float.isNaN(want)) assertTrue(Float.isNaN(got[j]), "half 0x" + Integer.toHexString(i + j));
                     else assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[j]), "half 0x" + Integer.toHexString(i + j));
