@@ -25,7 +25,8 @@ public final class JsonReport {
         root.putObject("model").put("file", m.file().toString()).put("name", m.name())
                 .put("size_bytes", m.sizeBytes()).put("n_params", m.params());
         SystemInfo s = report.system();
-        root.putObject("system").put("cpu", s.cpu()).put("processors", s.processors()).put("java", s.javaVersion())
+        root.putObject("system").put("cpu", s.cpu()).put("processors", s.processors())
+                .put("vector_bits", s.vectorBits()).put("java", s.javaVersion())
                 .put("vm", s.vm()).put("os", s.os()).put("date", s.date());
         BenchSettings b = report.settings();
         ObjectNode settings = root.putObject("settings");

@@ -61,7 +61,8 @@ public final class MarkdownReport {
         int w = report.settings().warmups();
         sb.append('\n').append(report.settings().repetitions()).append(" runs per test after ")
                 .append(w == 1 ? "a warm-up" : w + " warm-up runs").append("; ")
-                .append(s.cpu()).append(", ").append(s.processors()).append(" processors, Java ")
+                .append(s.cpu()).append(", ").append(s.processors()).append(" processors, ")
+                .append(s.vectorBits()).append("-bit vectors, Java ")
                 .append(s.javaVersion()).append(", ").append(s.date()).append('\n');
         return sb.toString();
     }

@@ -18,7 +18,7 @@ class ReportFormatTest {
 
     static final ModelInfo MODEL = new ModelInfo(Path.of("/m/x.gguf"), "synthetic-lfm2-1.2b Q4_0", 3L << 29,
             1_170_340_608L, 32768);
-    static final SystemInfo SYSTEM = new SystemInfo("Test CPU", 2, "25", "VM", "Linux amd64", "2026-11-21T12:00:00Z");
+    static final SystemInfo SYSTEM = new SystemInfo("Test CPU", 2, 256, "25", "VM", "Linux amd64", "2026-11-21T12:00:00Z");
 
     /** pp128 in 1 s and 2 s: 128 and 64 tok/s, mean 96, stddev sqrt(2·32²) = 45.254834. */
     static BenchReport report(List<LlamaBenchResult> llama) {
@@ -50,7 +50,7 @@ class ReportFormatTest {
                 | cpu    |       1 |  0.500 |       n.a. | 800.0 MiB |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
                 | cpu    |       2 |  0.250 |       n.a. |      n.a. |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
 
-                2 runs per test after a warm-up; Test CPU, 2 processors, Java 25, 2026-11-21T12:00:00Z
+                2 runs per test after a warm-up; Test CPU, 2 processors, 256-bit vectors, Java 25, 2026-11-21T12:00:00Z
                 """, md);
     }
 
