@@ -53,11 +53,14 @@ public final class MatMulKernels {
         int lid = ctx.localIdx;
         float[] wt = ctx.allocateFloatLocalArray(ROWS * W_STRIDE);
         float[] xt = ctx.allocateFloatLocalArray(TOKENS * K);
-        int t0 = (g / rowTiles) * TOKENS;
+        int tile = g / rowTiles;
+        int t0 = tile * TOKENS;
+        // not g % rowTiles: from that Graal proves row < rows when rows is a multiple of ROWS and leaves a constant
+        // condition that TornadoVM's OpenCL backend cannot emit (LogicConstantNode); measured on rows = 64
         // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles); an empty loop instead
         int end = t0 < n ? cols : 0;
         {
-            int r0 = (g % rowTiles) * ROWS;
+            int r0 = (g - tile * rowTiles) * ROWS;
             int r = lid & (ROWS - 1);
             int tq = (lid / ROWS) * PER_ITEM;
             int xo = tq * K;
@@ -67,8 +70,10 @@ public final class MatMulKernels {
                     int row = r0 + (e >> 5);
                     int col = k0 + (e & 31);
                     float v = 0f;
-                    if (row < rows && col < cols) {
-                        v = w.get(row * cols + col);
+                    if (row < rows) {
+                        if (col < cols) {
+                            v = w.get(row * cols + col);
+                        }
                     }
                     wt[(e >> 5) * W_STRIDE + (e & 31)] = v;
                 }
@@ -76,8 +81,10 @@ public final class MatMulKernels {
                     int t = t0 + (e >> 5);
                     int col = k0 + (e & 31);
                     float v = 0f;
-                    if (t < n && col < cols) {
-                        v = x.get(t * cols + col);
+                    if (t < n) {
+                        if (col < cols) {
+                            v = x.get(t * cols + col);
+                        }
                     }
                     xt[e] = v;
                 }
@@ -166,11 +173,12 @@ public final class MatMulKernels {
         int lid = ctx.localIdx;
         float[] wt = ctx.allocateFloatLocalArray(ROWS * W_STRIDE);
         float[] xt = ctx.allocateFloatLocalArray(TOKENS * K);
-        int t0 = (g / rowTiles) * TOKENS;
+        int tile = g / rowTiles;
+        int t0 = tile * TOKENS;
         // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles); an empty loop instead
         int end = t0 < n ? cols : 0;
         {
-            int r0 = (g % rowTiles) * ROWS;
+            int r0 = (g - tile * rowTiles) * ROWS;
             int r = lid & (ROWS - 1);
             int tq = (lid / ROWS) * PER_ITEM;
             int xo = tq * K;
@@ -188,8 +196,10 @@ public final class MatMulKernels {
                     int t = t0 + (e >> 5);
                     int col = k0 + (e & 31);
                     float v = 0f;
-                    if (t < n && col < cols) {
-                        v = x.get(t * cols + col);
+                    if (t < n) {
+                        if (col < cols) {
+                            v = x.get(t * cols + col);
+                        }
                     }
                     xt[e] = v;
                 }
@@ -278,11 +288,12 @@ public final class MatMulKernels {
         int lid = ctx.localIdx;
         float[] wt = ctx.allocateFloatLocalArray(ROWS * W_STRIDE);
         float[] xt = ctx.allocateFloatLocalArray(TOKENS * K);
-        int t0 = (g / rowTiles) * TOKENS;
+        int tile = g / rowTiles;
+        int t0 = tile * TOKENS;
         // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles); an empty loop instead
         int end = t0 < n ? cols : 0;
         {
-            int r0 = (g % rowTiles) * ROWS;
+            int r0 = (g - tile * rowTiles) * ROWS;
             int r = lid & (ROWS - 1);
             int tq = (lid / ROWS) * PER_ITEM;
             int xo = tq * K;
@@ -304,8 +315,10 @@ public final class MatMulKernels {
                     int t = t0 + (e >> 5);
                     int col = k0 + (e & 31);
                     float v = 0f;
-                    if (t < n && col < cols) {
-                        v = x.get(t * cols + col);
+                    if (t < n) {
+                        if (col < cols) {
+                            v = x.get(t * cols + col);
+                        }
                     }
                     xt[e] = v;
                 }
