@@ -13,13 +13,15 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>Each work-group of {@link #LOCAL} work-items computes a tile of {@link #TOKENS} tokens × {@link #ROWS} rows:
  * per step of 32 columns (one quant block) it stages the dequantized weight tile and the activation tile in local
- * memory, then work-item i multiplies row {@code i % ROWS} with {@link #PER_ITEM} tokens held in registers. Every
- * weight is thus read from global memory once per 16 tokens instead of once per token, which is what makes prefill
- * faster than token-by-token decoding. The weight tile's rows are padded to 33 floats so that the work-items of a
- * warp, which read 32 different rows at the same column, hit different local-memory banks.
+ * memory, then work-item i accumulates a register block of 4 rows ({@code i % 16 + 16·j}) × 4 tokens
+ * ({@code i / 16 + 4·j}): 8 local loads per 16 multiply-adds. Every weight is thus read from global memory once per
+ * 16 tokens instead of once per token, which is what makes prefill faster than token-by-token decoding. The weight
+ * tile is stored column-major ({@code wt[c·65 + r]}): at each column neighbouring work-items read consecutive rows
+ * (consecutive local-memory banks on a GPU), and the work-items of a token group read the same activation (a
+ * broadcast); the padding to 65 keeps the tile stores of one column on different banks.
  *
  * <p>Launch {@link #groups}(rows, maxBatch) work-groups of LOCAL: group g takes row tile {@code g % rowTiles} and
- * token tile {@code g / rowTiles}; groups whose token tile starts at or after n return at once, so a decode step
+ * token tile {@code g / rowTiles}; groups whose token tile starts at or after n do no work, so a decode step
  * (n = 0) costs only the launch. Only the weight-tile load differs between layouts; a new layout (F16) is one more
  * kernel with its own load loop and a case in the engine's dispatch.
  *
@@ -31,14 +33,13 @@ public final class MatMulKernels {
 
     /** Work-items per work-group. */
     public static final int LOCAL = 64;
-    /** Weight rows per tile (a power of two). */
-    public static final int ROWS = 32;
-    /** Tokens per tile: LOCAL / ROWS work-items share a row, each with PER_ITEM tokens. */
+    /** Weight rows per tile. */
+    public static final int ROWS = 64;
+    /** Tokens per tile. */
     public static final int TOKENS = 16;
-    static final int PER_ITEM = TOKENS / (LOCAL / ROWS);
     /** Columns staged per step: one Q8_0/Q4_0 block. */
     static final int K = 32;
-    private static final int W_STRIDE = K + 1;
+    private static final int W_STRIDE = ROWS + 1;
 
     /** Work-groups to launch for a matrix of {@code rows} rows and chunks of up to {@code maxBatch} tokens. */
     public static int groups(int rows, int maxBatch) {
@@ -51,117 +52,147 @@ public final class MatMulKernels {
         int rowTiles = (rows + ROWS - 1) / ROWS;
         int g = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] wt = ctx.allocateFloatLocalArray(ROWS * W_STRIDE);
+        float[] wt = ctx.allocateFloatLocalArray(K * W_STRIDE);
         float[] xt = ctx.allocateFloatLocalArray(TOKENS * K);
         int tile = g / rowTiles;
         int t0 = tile * TOKENS;
         // not g % rowTiles: from that Graal proves row < rows when rows is a multiple of ROWS and leaves a constant
         // condition that TornadoVM's OpenCL backend cannot emit (LogicConstantNode); measured on rows = 64
-        // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles); an empty loop instead
+        int r0 = (g - tile * rowTiles) * ROWS;
+        int rg = lid & 15;
+        int tg = lid >> 4;
+        int row;
+        // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles): a token tile past n
+        // runs an empty loop instead
         int end = t0 < n ? cols : 0;
-        {
-            int r0 = (g - tile * rowTiles) * ROWS;
-            int r = lid & (ROWS - 1);
-            int tq = (lid / ROWS) * PER_ITEM;
-            int xo = tq * K;
-            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
-            for (int k0 = 0; k0 < end; k0 += K) {
-                for (int e = lid; e < ROWS * K; e += LOCAL) {
-                    int row = r0 + (e >> 5);
-                    int col = k0 + (e & 31);
-                    float v = 0f;
-                    if (row < rows) {
-                        if (col < cols) {
-                            v = w.get(row * cols + col);
-                        }
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        for (int k0 = 0; k0 < end; k0 += K) {
+            for (int e = lid; e < ROWS * K; e += LOCAL) {
+                int rr = r0 + (e >> 5);
+                int col = k0 + (e & 31);
+                float v = 0f;
+                if (rr < rows) {
+                    if (col < cols) {
+                        v = w.get(rr * cols + col);
                     }
-                    wt[(e >> 5) * W_STRIDE + (e & 31)] = v;
                 }
-                for (int e = lid; e < TOKENS * K; e += LOCAL) {
-                    int t = t0 + (e >> 5);
-                    int col = k0 + (e & 31);
-                    float v = 0f;
-                    if (t < n) {
-                        if (col < cols) {
-                            v = x.get(t * cols + col);
-                        }
-                    }
-                    xt[e] = v;
-                }
-                ctx.localBarrier();
-                for (int c = 0; c < K; c++) {
-                    float wv = wt[r * W_STRIDE + c];
-                    a0 += wv * xt[xo + c];
-                    a1 += wv * xt[xo + K + c];
-                    a2 += wv * xt[xo + 2 * K + c];
-                    a3 += wv * xt[xo + 3 * K + c];
-                    a4 += wv * xt[xo + 4 * K + c];
-                    a5 += wv * xt[xo + 5 * K + c];
-                    a6 += wv * xt[xo + 6 * K + c];
-                    a7 += wv * xt[xo + 7 * K + c];
-                }
-                ctx.localBarrier();
+                wt[(e & 31) * W_STRIDE + (e >> 5)] = v;
             }
-            int row = r0 + r;
-            if (row < rows) {
-                int t = t0 + tq;
+            for (int e = lid; e < TOKENS * K; e += LOCAL) {
+                int t = t0 + (e >> 5);
+                int col = k0 + (e & 31);
+                float v = 0f;
                 if (t < n) {
-                    if (add != 0) {
-                        out.set(t * rows + row, out.get(t * rows + row) + a0);
-                    } else {
-                        out.set(t * rows + row, a0);
+                    if (col < cols) {
+                        v = x.get(t * cols + col);
                     }
                 }
-                if (t + 1 < n) {
-                    if (add != 0) {
-                        out.set((t + 1) * rows + row, out.get((t + 1) * rows + row) + a1);
-                    } else {
-                        out.set((t + 1) * rows + row, a1);
-                    }
-                }
-                if (t + 2 < n) {
-                    if (add != 0) {
-                        out.set((t + 2) * rows + row, out.get((t + 2) * rows + row) + a2);
-                    } else {
-                        out.set((t + 2) * rows + row, a2);
-                    }
-                }
-                if (t + 3 < n) {
-                    if (add != 0) {
-                        out.set((t + 3) * rows + row, out.get((t + 3) * rows + row) + a3);
-                    } else {
-                        out.set((t + 3) * rows + row, a3);
-                    }
-                }
-                if (t + 4 < n) {
-                    if (add != 0) {
-                        out.set((t + 4) * rows + row, out.get((t + 4) * rows + row) + a4);
-                    } else {
-                        out.set((t + 4) * rows + row, a4);
-                    }
-                }
-                if (t + 5 < n) {
-                    if (add != 0) {
-                        out.set((t + 5) * rows + row, out.get((t + 5) * rows + row) + a5);
-                    } else {
-                        out.set((t + 5) * rows + row, a5);
-                    }
-                }
-                if (t + 6 < n) {
-                    if (add != 0) {
-                        out.set((t + 6) * rows + row, out.get((t + 6) * rows + row) + a6);
-                    } else {
-                        out.set((t + 6) * rows + row, a6);
-                    }
-                }
-                if (t + 7 < n) {
-                    if (add != 0) {
-                        out.set((t + 7) * rows + row, out.get((t + 7) * rows + row) + a7);
-                    } else {
-                        out.set((t + 7) * rows + row, a7);
-                    }
-                }
+                xt[e] = v;
             }
+            ctx.localBarrier();
+            for (int c = 0; c < K; c++) {
+                float w0 = wt[c * W_STRIDE + rg + 0];
+                float w1 = wt[c * W_STRIDE + rg + 16];
+                float w2 = wt[c * W_STRIDE + rg + 32];
+                float w3 = wt[c * W_STRIDE + rg + 48];
+                float x0 = xt[(tg + 0) * K + c];
+                float x1 = xt[(tg + 4) * K + c];
+                float x2 = xt[(tg + 8) * K + c];
+                float x3 = xt[(tg + 12) * K + c];
+                a00 += w0 * x0;
+                a01 += w0 * x1;
+                a02 += w0 * x2;
+                a03 += w0 * x3;
+                a10 += w1 * x0;
+                a11 += w1 * x1;
+                a12 += w1 * x2;
+                a13 += w1 * x3;
+                a20 += w2 * x0;
+                a21 += w2 * x1;
+                a22 += w2 * x2;
+                a23 += w2 * x3;
+                a30 += w3 * x0;
+                a31 += w3 * x1;
+                a32 += w3 * x2;
+                a33 += w3 * x3;
+            }
+            ctx.localBarrier();
+        }
+        row = r0 + rg + 0;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a00 : a00);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a01 : a01);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a02 : a02);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a03 : a03);
+                }
+        }
+        row = r0 + rg + 16;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a10 : a10);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a11 : a11);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a12 : a12);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a13 : a13);
+                }
+        }
+        row = r0 + rg + 32;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a20 : a20);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a21 : a21);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a22 : a22);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a23 : a23);
+                }
+        }
+        row = r0 + rg + 48;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a30 : a30);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a31 : a31);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a32 : a32);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a33 : a33);
+                }
         }
     }
 
@@ -171,112 +202,144 @@ public final class MatMulKernels {
         int rowTiles = (rows + ROWS - 1) / ROWS;
         int g = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] wt = ctx.allocateFloatLocalArray(ROWS * W_STRIDE);
+        float[] wt = ctx.allocateFloatLocalArray(K * W_STRIDE);
         float[] xt = ctx.allocateFloatLocalArray(TOKENS * K);
         int tile = g / rowTiles;
         int t0 = tile * TOKENS;
-        // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles); an empty loop instead
+        // not g % rowTiles: from that Graal proves row < rows when rows is a multiple of ROWS and leaves a constant
+        // condition that TornadoVM's OpenCL backend cannot emit (LogicConstantNode); measured on rows = 64
+        int r0 = (g - tile * rowTiles) * ROWS;
+        int rg = lid & 15;
+        int tg = lid >> 4;
+        int row;
+        // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles): a token tile past n
+        // runs an empty loop instead
         int end = t0 < n ? cols : 0;
-        {
-            int r0 = (g - tile * rowTiles) * ROWS;
-            int r = lid & (ROWS - 1);
-            int tq = (lid / ROWS) * PER_ITEM;
-            int xo = tq * K;
-            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
-            for (int k0 = 0; k0 < end; k0 += K) {
-                for (int e = lid; e < ROWS * K; e += LOCAL) {
-                    int row = r0 + (e >> 5);
-                    float v = 0f;
-                    if (row < rows) {
-                        v = scales.get(row * (cols >> 5) + (k0 >> 5)) * q.get(row * cols + k0 + (e & 31));
-                    }
-                    wt[(e >> 5) * W_STRIDE + (e & 31)] = v;
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        for (int k0 = 0; k0 < end; k0 += K) {
+            for (int e = lid; e < ROWS * K; e += LOCAL) {
+                int rr = r0 + (e >> 5);
+                float v = 0f;
+                if (rr < rows) {
+                    v = scales.get(rr * (cols >> 5) + (k0 >> 5)) * q.get(rr * cols + k0 + (e & 31));
                 }
-                for (int e = lid; e < TOKENS * K; e += LOCAL) {
-                    int t = t0 + (e >> 5);
-                    int col = k0 + (e & 31);
-                    float v = 0f;
-                    if (t < n) {
-                        if (col < cols) {
-                            v = x.get(t * cols + col);
-                        }
-                    }
-                    xt[e] = v;
-                }
-                ctx.localBarrier();
-                for (int c = 0; c < K; c++) {
-                    float wv = wt[r * W_STRIDE + c];
-                    a0 += wv * xt[xo + c];
-                    a1 += wv * xt[xo + K + c];
-                    a2 += wv * xt[xo + 2 * K + c];
-                    a3 += wv * xt[xo + 3 * K + c];
-                    a4 += wv * xt[xo + 4 * K + c];
-                    a5 += wv * xt[xo + 5 * K + c];
-                    a6 += wv * xt[xo + 6 * K + c];
-                    a7 += wv * xt[xo + 7 * K + c];
-                }
-                ctx.localBarrier();
+                wt[(e & 31) * W_STRIDE + (e >> 5)] = v;
             }
-            int row = r0 + r;
-            if (row < rows) {
-                int t = t0 + tq;
+            for (int e = lid; e < TOKENS * K; e += LOCAL) {
+                int t = t0 + (e >> 5);
+                int col = k0 + (e & 31);
+                float v = 0f;
                 if (t < n) {
-                    if (add != 0) {
-                        out.set(t * rows + row, out.get(t * rows + row) + a0);
-                    } else {
-                        out.set(t * rows + row, a0);
+                    if (col < cols) {
+                        v = x.get(t * cols + col);
                     }
                 }
-                if (t + 1 < n) {
-                    if (add != 0) {
-                        out.set((t + 1) * rows + row, out.get((t + 1) * rows + row) + a1);
-                    } else {
-                        out.set((t + 1) * rows + row, a1);
-                    }
-                }
-                if (t + 2 < n) {
-                    if (add != 0) {
-                        out.set((t + 2) * rows + row, out.get((t + 2) * rows + row) + a2);
-                    } else {
-                        out.set((t + 2) * rows + row, a2);
-                    }
-                }
-                if (t + 3 < n) {
-                    if (add != 0) {
-                        out.set((t + 3) * rows + row, out.get((t + 3) * rows + row) + a3);
-                    } else {
-                        out.set((t + 3) * rows + row, a3);
-                    }
-                }
-                if (t + 4 < n) {
-                    if (add != 0) {
-                        out.set((t + 4) * rows + row, out.get((t + 4) * rows + row) + a4);
-                    } else {
-                        out.set((t + 4) * rows + row, a4);
-                    }
-                }
-                if (t + 5 < n) {
-                    if (add != 0) {
-                        out.set((t + 5) * rows + row, out.get((t + 5) * rows + row) + a5);
-                    } else {
-                        out.set((t + 5) * rows + row, a5);
-                    }
-                }
-                if (t + 6 < n) {
-                    if (add != 0) {
-                        out.set((t + 6) * rows + row, out.get((t + 6) * rows + row) + a6);
-                    } else {
-                        out.set((t + 6) * rows + row, a6);
-                    }
-                }
-                if (t + 7 < n) {
-                    if (add != 0) {
-                        out.set((t + 7) * rows + row, out.get((t + 7) * rows + row) + a7);
-                    } else {
-                        out.set((t + 7) * rows + row, a7);
-                    }
-                }
+                xt[e] = v;
             }
+            ctx.localBarrier();
+            for (int c = 0; c < K; c++) {
+                float w0 = wt[c * W_STRIDE + rg + 0];
+                float w1 = wt[c * W_STRIDE + rg + 16];
+                float w2 = wt[c * W_STRIDE + rg + 32];
+                float w3 = wt[c * W_STRIDE + rg + 48];
+                float x0 = xt[(tg + 0) * K + c];
+                float x1 = xt[(tg + 4) * K + c];
+                float x2 = xt[(tg + 8) * K + c];
+                float x3 = xt[(tg + 12) * K + c];
+                a00 += w0 * x0;
+                a01 += w0 * x1;
+                a02 += w0 * x2;
+                a03 += w0 * x3;
+                a10 += w1 * x0;
+                a11 += w1 * x1;
+                a12 += w1 * x2;
+                a13 += w1 * x3;
+                a20 += w2 * x0;
+                a21 += w2 * x1;
+                a22 += w2 * x2;
+                a23 += w2 * x3;
+                a30 += w3 * x0;
+                a31 += w3 * x1;
+                a32 += w3 * x2;
+                a33 += w3 * x3;
+            }
+            ctx.localBarrier();
+        }
+        row = r0 + rg + 0;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a00 : a00);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a01 : a01);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a02 : a02);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a03 : a03);
+                }
+        }
+        row = r0 + rg + 16;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a10 : a10);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a11 : a11);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a12 : a12);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a13 : a13);
+                }
+        }
+        row = r0 + rg + 32;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a20 : a20);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a21 : a21);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a22 : a22);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a23 : a23);
+                }
+        }
+        row = r0 + rg + 48;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a30 : a30);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a31 : a31);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a32 : a32);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a33 : a33);
+                }
         }
     }
 
@@ -286,116 +349,148 @@ public final class MatMulKernels {
         int rowTiles = (rows + ROWS - 1) / ROWS;
         int g = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] wt = ctx.allocateFloatLocalArray(ROWS * W_STRIDE);
+        float[] wt = ctx.allocateFloatLocalArray(K * W_STRIDE);
         float[] xt = ctx.allocateFloatLocalArray(TOKENS * K);
         int tile = g / rowTiles;
         int t0 = tile * TOKENS;
-        // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles); an empty loop instead
+        // not g % rowTiles: from that Graal proves row < rows when rows is a multiple of ROWS and leaves a constant
+        // condition that TornadoVM's OpenCL backend cannot emit (LogicConstantNode); measured on rows = 64
+        int r0 = (g - tile * rowTiles) * ROWS;
+        int rg = lid & 15;
+        int tg = lid >> 4;
+        int row;
+        // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles): a token tile past n
+        // runs an empty loop instead
         int end = t0 < n ? cols : 0;
-        {
-            int r0 = (g - tile * rowTiles) * ROWS;
-            int r = lid & (ROWS - 1);
-            int tq = (lid / ROWS) * PER_ITEM;
-            int xo = tq * K;
-            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
-            for (int k0 = 0; k0 < end; k0 += K) {
-                for (int e = lid; e < ROWS * K; e += LOCAL) {
-                    int row = r0 + (e >> 5);
-                    int c = e & 31;
-                    float v = 0f;
-                    if (row < rows) {
-                        int b = packed.get(row * (cols >> 1) + (k0 >> 1) + (c & 15)) & 0xFF;
-                        int nibble = c < 16 ? (b & 15) : (b >> 4);
-                        // float before subtracting 8: see MatVecKernels (TornadoVM typed the int form as unsigned)
-                        v = scales.get(row * (cols >> 5) + (k0 >> 5)) * ((float) nibble - 8f);
-                    }
-                    wt[(e >> 5) * W_STRIDE + c] = v;
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        for (int k0 = 0; k0 < end; k0 += K) {
+            for (int e = lid; e < ROWS * K; e += LOCAL) {
+                int rr = r0 + (e >> 5);
+                int c = e & 31;
+                float v = 0f;
+                if (rr < rows) {
+                    int b = packed.get(rr * (cols >> 1) + (k0 >> 1) + (c & 15)) & 0xFF;
+                    int nibble = c < 16 ? (b & 15) : (b >> 4);
+                    // float before subtracting 8: see MatVecKernels (TornadoVM typed the int form as unsigned)
+                    v = scales.get(rr * (cols >> 5) + (k0 >> 5)) * ((float) nibble - 8f);
                 }
-                for (int e = lid; e < TOKENS * K; e += LOCAL) {
-                    int t = t0 + (e >> 5);
-                    int col = k0 + (e & 31);
-                    float v = 0f;
-                    if (t < n) {
-                        if (col < cols) {
-                            v = x.get(t * cols + col);
-                        }
-                    }
-                    xt[e] = v;
-                }
-                ctx.localBarrier();
-                for (int c = 0; c < K; c++) {
-                    float wv = wt[r * W_STRIDE + c];
-                    a0 += wv * xt[xo + c];
-                    a1 += wv * xt[xo + K + c];
-                    a2 += wv * xt[xo + 2 * K + c];
-                    a3 += wv * xt[xo + 3 * K + c];
-                    a4 += wv * xt[xo + 4 * K + c];
-                    a5 += wv * xt[xo + 5 * K + c];
-                    a6 += wv * xt[xo + 6 * K + c];
-                    a7 += wv * xt[xo + 7 * K + c];
-                }
-                ctx.localBarrier();
+                wt[c * W_STRIDE + (e >> 5)] = v;
             }
-            int row = r0 + r;
-            if (row < rows) {
-                int t = t0 + tq;
+            for (int e = lid; e < TOKENS * K; e += LOCAL) {
+                int t = t0 + (e >> 5);
+                int col = k0 + (e & 31);
+                float v = 0f;
                 if (t < n) {
-                    if (add != 0) {
-                        out.set(t * rows + row, out.get(t * rows + row) + a0);
-                    } else {
-                        out.set(t * rows + row, a0);
+                    if (col < cols) {
+                        v = x.get(t * cols + col);
                     }
                 }
-                if (t + 1 < n) {
-                    if (add != 0) {
-                        out.set((t + 1) * rows + row, out.get((t + 1) * rows + row) + a1);
-                    } else {
-                        out.set((t + 1) * rows + row, a1);
-                    }
-                }
-                if (t + 2 < n) {
-                    if (add != 0) {
-                        out.set((t + 2) * rows + row, out.get((t + 2) * rows + row) + a2);
-                    } else {
-                        out.set((t + 2) * rows + row, a2);
-                    }
-                }
-                if (t + 3 < n) {
-                    if (add != 0) {
-                        out.set((t + 3) * rows + row, out.get((t + 3) * rows + row) + a3);
-                    } else {
-                        out.set((t + 3) * rows + row, a3);
-                    }
-                }
-                if (t + 4 < n) {
-                    if (add != 0) {
-                        out.set((t + 4) * rows + row, out.get((t + 4) * rows + row) + a4);
-                    } else {
-                        out.set((t + 4) * rows + row, a4);
-                    }
-                }
-                if (t + 5 < n) {
-                    if (add != 0) {
-                        out.set((t + 5) * rows + row, out.get((t + 5) * rows + row) + a5);
-                    } else {
-                        out.set((t + 5) * rows + row, a5);
-                    }
-                }
-                if (t + 6 < n) {
-                    if (add != 0) {
-                        out.set((t + 6) * rows + row, out.get((t + 6) * rows + row) + a6);
-                    } else {
-                        out.set((t + 6) * rows + row, a6);
-                    }
-                }
-                if (t + 7 < n) {
-                    if (add != 0) {
-                        out.set((t + 7) * rows + row, out.get((t + 7) * rows + row) + a7);
-                    } else {
-                        out.set((t + 7) * rows + row, a7);
-                    }
-                }
+                xt[e] = v;
             }
+            ctx.localBarrier();
+            for (int c = 0; c < K; c++) {
+                float w0 = wt[c * W_STRIDE + rg + 0];
+                float w1 = wt[c * W_STRIDE + rg + 16];
+                float w2 = wt[c * W_STRIDE + rg + 32];
+                float w3 = wt[c * W_STRIDE + rg + 48];
+                float x0 = xt[(tg + 0) * K + c];
+                float x1 = xt[(tg + 4) * K + c];
+                float x2 = xt[(tg + 8) * K + c];
+                float x3 = xt[(tg + 12) * K + c];
+                a00 += w0 * x0;
+                a01 += w0 * x1;
+                a02 += w0 * x2;
+                a03 += w0 * x3;
+                a10 += w1 * x0;
+                a11 += w1 * x1;
+                a12 += w1 * x2;
+                a13 += w1 * x3;
+                a20 += w2 * x0;
+                a21 += w2 * x1;
+                a22 += w2 * x2;
+                a23 += w2 * x3;
+                a30 += w3 * x0;
+                a31 += w3 * x1;
+                a32 += w3 * x2;
+                a33 += w3 * x3;
+            }
+            ctx.localBarrier();
+        }
+        row = r0 + rg + 0;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a00 : a00);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a01 : a01);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a02 : a02);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a03 : a03);
+                }
+        }
+        row = r0 + rg + 16;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a10 : a10);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a11 : a11);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a12 : a12);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a13 : a13);
+                }
+        }
+        row = r0 + rg + 32;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a20 : a20);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a21 : a21);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a22 : a22);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a23 : a23);
+                }
+        }
+        row = r0 + rg + 48;
+        if (row < rows) {
+                if (tg + 0 < n - t0) {
+                    int o = (t0 + tg + 0) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a30 : a30);
+                }
+                if (tg + 4 < n - t0) {
+                    int o = (t0 + tg + 4) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a31 : a31);
+                }
+                if (tg + 8 < n - t0) {
+                    int o = (t0 + tg + 8) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a32 : a32);
+                }
+                if (tg + 12 < n - t0) {
+                    int o = (t0 + tg + 12) * rows + row;
+                    out.set(o, add != 0 ? out.get(o) + a33 : a33);
+                }
         }
     }
 
