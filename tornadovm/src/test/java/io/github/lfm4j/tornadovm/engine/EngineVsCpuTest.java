@@ -55,6 +55,13 @@ class EngineVsCpuTest {
      */
     static final double PREFILL_QUANTIZED_TOLERANCE = 2e-2;
 
+    /**
+     * Quantized models, prefill (float activations) against decode (int8 activations) of the same tokens, on either
+     * engine: not a rounding flip but two schemes, 70 tokens through the KV cache and conv state. Measured on the
+     * GPU: 3.2e-2 to 7.9e-2 for the last prompt token, 3.4e-2 to 6.7e-2 for decode steps after the prefill.
+     */
+    static final double INT8_VS_FLOAT_TOLERANCE = 0.2;
+
     static Path fixture(String name) {
         Path p = Path.of(System.getProperty("lfm4j.fixtures", "../model/src/test/resources/fixtures")).resolve(name);
         if (!Files.isRegularFile(p)) throw new IllegalStateException("missing test fixture " + p.toAbsolutePath());
@@ -115,7 +122,7 @@ class EngineVsCpuTest {
             assertEquals(cpu.position(), s.position());
 
             // prefill (matrix-matrix chunks, float activations) against token by token (decode; int8 activations on
-            // quantized models, which moves logits by a few 1e-2: see QUANTIZED_TOLERANCE)
+            // quantized models: see INT8_VS_FLOAT_TOLERANCE)
             s.reset();
             float[] tokenByToken = null;
             for (int t : prompt) tokenByToken = s.decode(t).clone();
@@ -123,7 +130,7 @@ class EngineVsCpuTest {
             float[] prefilled = s.prefill(prompt).clone();
             double vsDecode = relative(tokenByToken, prefilled);
             System.out.printf("%s: gpu prefill vs gpu token by token: max |diff| / max|logit| = %.3g%n", name, vsDecode);
-            assertTrue(vsDecode <= (quantized ? QUANTIZED_TOLERANCE : TOLERANCE), name + ": prefill vs decode " + vsDecode);
+            assertTrue(vsDecode <= (quantized ? INT8_VS_FLOAT_TOLERANCE : TOLERANCE), name + ": prefill vs decode " + vsDecode);
             assertEquals(prompt.length, s.position());
             s.reset();
             assertEquals(argmax(prefilled), s.prefillGreedy(prompt), name + ": prefillGreedy vs argmax of prefill");

@@ -53,7 +53,8 @@ class PrefillTest {
         double worst = 0;
         for (int i = 0; i < more.length; i++) worst = Math.max(worst, relative(expected[i], s.decode(more[i])));
         System.out.printf("%s: decode after prefill vs token by token: max %.3g%n", name, worst);
-        assertTrue(worst <= bound(name), name + ": " + worst);
+        // quantized: the prompt went through float activations here, through int8 there
+        assertTrue(worst <= (name.contains("f32") ? TOLERANCE : INT8_VS_FLOAT_TOLERANCE), name + ": " + worst);
         assertEquals(prompt.length + more.length, s.position());
     }
 
@@ -79,7 +80,8 @@ class PrefillTest {
             System.out.printf("%s: second turn, gpu vs cpu: %.3g%n", name, vsCpu);
             assertTrue(vsCpu <= bound(name), name + ": second turn vs cpu " + vsCpu);
         }
-        // a fresh run of the whole conversation in one prefill (the generated tokens now through prefill, not decode)
+        // a fresh run of the whole conversation in one prefill (the 5 generated tokens now through prefill, not
+        // decode: measured 3e-3 to 5e-3 on Q8_0/Q4_0)
         s.reset();
         int[] all = IntStream.concat(IntStream.concat(Arrays.stream(turn1), Arrays.stream(generated)),
                 Arrays.stream(turn2)).toArray();
