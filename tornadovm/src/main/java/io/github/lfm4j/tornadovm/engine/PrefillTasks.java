@@ -59,6 +59,13 @@ final class PrefillTasks {
         return new Object[]{h, q, k, v, att, bcx, y, gate, up};
     }
 
+    /** Bytes of the largest scratch array (for the device's per-buffer limit). */
+    long largestBufferBytes() {
+        long b = 0;
+        for (Object o : buffers()) b = Math.max(b, ((FloatArray) o).getNumBytesOfSegment());
+        return b;
+    }
+
     /** Rows of the residual stream for a chunk ({@code xs}, carried along the graphs like x). */
     static FloatArray residualRows(Lfm2Config c, int maxBatch) {
         return new FloatArray(Math.multiplyExact(maxBatch, c.dim()));

@@ -168,6 +168,7 @@ public final class TornadoLfm2Engine implements GpuModel {
             needed += bytesOf(state) + bytesOf(prefill.buffers()) + x.getNumBytesOfSegment() + xs.getNumBytesOfSegment();
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
             largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
+            largestCache = Math.max(largestCache, prefill.largestBufferBytes());
 
             GraphBuilder g = new GraphBuilder("layers" + ci, grids);
             layerGraphs.add(g);
