@@ -13,12 +13,12 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>Each work-group of {@link #LOCAL} work-items computes a tile of {@link #TOKENS} tokens × {@link #ROWS} rows:
  * per step of 32 columns (one quant block) it stages the dequantized weight tile and the activation tile in local
- * memory, then work-item i accumulates a register block of 4 rows ({@code i % 16 + 16·j}) × 4 tokens
- * ({@code i / 16 + 4·j}): 8 local loads per 16 multiply-adds. Every weight is thus read from global memory once per
+ * memory, then work-item i accumulates a register block of 8 rows ({@code i % 16 + 16·j}) × 4 tokens
+ * ({@code i / 16 + 4·j}): 12 local loads per 32 multiply-adds. Every weight is thus read from global memory once per
  * 16 tokens instead of once per token, which is what makes prefill faster than token-by-token decoding. The weight
- * tile is stored column-major ({@code wt[c·65 + r]}): at each column neighbouring work-items read consecutive rows
+ * tile is stored column-major ({@code wt[c·129 + r]}): at each column neighbouring work-items read consecutive rows
  * (consecutive local-memory banks on a GPU), and the work-items of a token group read the same activation (a
- * broadcast); the padding to 65 keeps the tile stores of one column on different banks.
+ * broadcast); the padding to 129 keeps the tile stores of one column on different banks.
  *
  * <p>Launch {@link #groups}(rows, maxBatch) work-groups of LOCAL: group g takes row tile {@code g % rowTiles} and
  * token tile {@code g / rowTiles}; groups whose token tile starts at or after n do no work, so a decode step
@@ -34,7 +34,7 @@ public final class MatMulKernels {
     /** Work-items per work-group. */
     public static final int LOCAL = 64;
     /** Weight rows per tile. */
-    public static final int ROWS = 64;
+    public static final int ROWS = 128;
     /** Tokens per tile. */
     public static final int TOKENS = 16;
     /** Columns staged per step: one Q8_0/Q4_0 block. */
@@ -65,7 +65,10 @@ public final class MatMulKernels {
         // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles): a token tile past n
         // runs an empty loop instead
         int end = t0 < n ? cols : 0;
-        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f;
+        float a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        float a40 = 0f, a41 = 0f, a42 = 0f, a43 = 0f, a50 = 0f, a51 = 0f, a52 = 0f, a53 = 0f;
+        float a60 = 0f, a61 = 0f, a62 = 0f, a63 = 0f, a70 = 0f, a71 = 0f, a72 = 0f, a73 = 0f;
         for (int k0 = 0; k0 < end; k0 += K) {
             for (int e = lid; e < ROWS * K; e += LOCAL) {
                 int rr = r0 + (e >> 5);
@@ -95,6 +98,10 @@ public final class MatMulKernels {
                 float w1 = wt[c * W_STRIDE + rg + 16];
                 float w2 = wt[c * W_STRIDE + rg + 32];
                 float w3 = wt[c * W_STRIDE + rg + 48];
+                float w4 = wt[c * W_STRIDE + rg + 64];
+                float w5 = wt[c * W_STRIDE + rg + 80];
+                float w6 = wt[c * W_STRIDE + rg + 96];
+                float w7 = wt[c * W_STRIDE + rg + 112];
                 float x0 = xt[(tg + 0) * K + c];
                 float x1 = xt[(tg + 4) * K + c];
                 float x2 = xt[(tg + 8) * K + c];
@@ -115,84 +122,176 @@ public final class MatMulKernels {
                 a31 += w3 * x1;
                 a32 += w3 * x2;
                 a33 += w3 * x3;
+                a40 += w4 * x0;
+                a41 += w4 * x1;
+                a42 += w4 * x2;
+                a43 += w4 * x3;
+                a50 += w5 * x0;
+                a51 += w5 * x1;
+                a52 += w5 * x2;
+                a53 += w5 * x3;
+                a60 += w6 * x0;
+                a61 += w6 * x1;
+                a62 += w6 * x2;
+                a63 += w6 * x3;
+                a70 += w7 * x0;
+                a71 += w7 * x1;
+                a72 += w7 * x2;
+                a73 += w7 * x3;
             }
             ctx.localBarrier();
         }
         row = r0 + rg + 0;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a00 : a00);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a01 : a01);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a02 : a02);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a03 : a03);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a00 : a00);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a01 : a01);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a02 : a02);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a03 : a03);
+            }
         }
         row = r0 + rg + 16;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a10 : a10);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a11 : a11);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a12 : a12);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a13 : a13);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a10 : a10);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a11 : a11);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a12 : a12);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a13 : a13);
+            }
         }
         row = r0 + rg + 32;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a20 : a20);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a21 : a21);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a22 : a22);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a23 : a23);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a20 : a20);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a21 : a21);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a22 : a22);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a23 : a23);
+            }
         }
         row = r0 + rg + 48;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a30 : a30);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a31 : a31);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a32 : a32);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a33 : a33);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a30 : a30);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a31 : a31);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a32 : a32);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a33 : a33);
+            }
+        }
+        row = r0 + rg + 64;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a40 : a40);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a41 : a41);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a42 : a42);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a43 : a43);
+            }
+        }
+        row = r0 + rg + 80;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a50 : a50);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a51 : a51);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a52 : a52);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a53 : a53);
+            }
+        }
+        row = r0 + rg + 96;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a60 : a60);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a61 : a61);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a62 : a62);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a63 : a63);
+            }
+        }
+        row = r0 + rg + 112;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a70 : a70);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a71 : a71);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a72 : a72);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a73 : a73);
+            }
         }
     }
 
@@ -215,7 +314,10 @@ public final class MatMulKernels {
         // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles): a token tile past n
         // runs an empty loop instead
         int end = t0 < n ? cols : 0;
-        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f;
+        float a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        float a40 = 0f, a41 = 0f, a42 = 0f, a43 = 0f, a50 = 0f, a51 = 0f, a52 = 0f, a53 = 0f;
+        float a60 = 0f, a61 = 0f, a62 = 0f, a63 = 0f, a70 = 0f, a71 = 0f, a72 = 0f, a73 = 0f;
         for (int k0 = 0; k0 < end; k0 += K) {
             for (int e = lid; e < ROWS * K; e += LOCAL) {
                 int rr = r0 + (e >> 5);
@@ -242,6 +344,10 @@ public final class MatMulKernels {
                 float w1 = wt[c * W_STRIDE + rg + 16];
                 float w2 = wt[c * W_STRIDE + rg + 32];
                 float w3 = wt[c * W_STRIDE + rg + 48];
+                float w4 = wt[c * W_STRIDE + rg + 64];
+                float w5 = wt[c * W_STRIDE + rg + 80];
+                float w6 = wt[c * W_STRIDE + rg + 96];
+                float w7 = wt[c * W_STRIDE + rg + 112];
                 float x0 = xt[(tg + 0) * K + c];
                 float x1 = xt[(tg + 4) * K + c];
                 float x2 = xt[(tg + 8) * K + c];
@@ -262,84 +368,176 @@ public final class MatMulKernels {
                 a31 += w3 * x1;
                 a32 += w3 * x2;
                 a33 += w3 * x3;
+                a40 += w4 * x0;
+                a41 += w4 * x1;
+                a42 += w4 * x2;
+                a43 += w4 * x3;
+                a50 += w5 * x0;
+                a51 += w5 * x1;
+                a52 += w5 * x2;
+                a53 += w5 * x3;
+                a60 += w6 * x0;
+                a61 += w6 * x1;
+                a62 += w6 * x2;
+                a63 += w6 * x3;
+                a70 += w7 * x0;
+                a71 += w7 * x1;
+                a72 += w7 * x2;
+                a73 += w7 * x3;
             }
             ctx.localBarrier();
         }
         row = r0 + rg + 0;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a00 : a00);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a01 : a01);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a02 : a02);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a03 : a03);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a00 : a00);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a01 : a01);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a02 : a02);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a03 : a03);
+            }
         }
         row = r0 + rg + 16;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a10 : a10);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a11 : a11);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a12 : a12);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a13 : a13);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a10 : a10);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a11 : a11);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a12 : a12);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a13 : a13);
+            }
         }
         row = r0 + rg + 32;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a20 : a20);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a21 : a21);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a22 : a22);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a23 : a23);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a20 : a20);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a21 : a21);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a22 : a22);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a23 : a23);
+            }
         }
         row = r0 + rg + 48;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a30 : a30);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a31 : a31);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a32 : a32);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a33 : a33);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a30 : a30);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a31 : a31);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a32 : a32);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a33 : a33);
+            }
+        }
+        row = r0 + rg + 64;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a40 : a40);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a41 : a41);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a42 : a42);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a43 : a43);
+            }
+        }
+        row = r0 + rg + 80;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a50 : a50);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a51 : a51);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a52 : a52);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a53 : a53);
+            }
+        }
+        row = r0 + rg + 96;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a60 : a60);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a61 : a61);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a62 : a62);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a63 : a63);
+            }
+        }
+        row = r0 + rg + 112;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a70 : a70);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a71 : a71);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a72 : a72);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a73 : a73);
+            }
         }
     }
 
@@ -362,7 +560,10 @@ public final class MatMulKernels {
         // PoCL miscompiles a barrier inside an if, even a uniform one (measured: wrong tiles): a token tile past n
         // runs an empty loop instead
         int end = t0 < n ? cols : 0;
-        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f;
+        float a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f, a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        float a40 = 0f, a41 = 0f, a42 = 0f, a43 = 0f, a50 = 0f, a51 = 0f, a52 = 0f, a53 = 0f;
+        float a60 = 0f, a61 = 0f, a62 = 0f, a63 = 0f, a70 = 0f, a71 = 0f, a72 = 0f, a73 = 0f;
         for (int k0 = 0; k0 < end; k0 += K) {
             for (int e = lid; e < ROWS * K; e += LOCAL) {
                 int rr = r0 + (e >> 5);
@@ -393,6 +594,10 @@ public final class MatMulKernels {
                 float w1 = wt[c * W_STRIDE + rg + 16];
                 float w2 = wt[c * W_STRIDE + rg + 32];
                 float w3 = wt[c * W_STRIDE + rg + 48];
+                float w4 = wt[c * W_STRIDE + rg + 64];
+                float w5 = wt[c * W_STRIDE + rg + 80];
+                float w6 = wt[c * W_STRIDE + rg + 96];
+                float w7 = wt[c * W_STRIDE + rg + 112];
                 float x0 = xt[(tg + 0) * K + c];
                 float x1 = xt[(tg + 4) * K + c];
                 float x2 = xt[(tg + 8) * K + c];
@@ -413,84 +618,176 @@ public final class MatMulKernels {
                 a31 += w3 * x1;
                 a32 += w3 * x2;
                 a33 += w3 * x3;
+                a40 += w4 * x0;
+                a41 += w4 * x1;
+                a42 += w4 * x2;
+                a43 += w4 * x3;
+                a50 += w5 * x0;
+                a51 += w5 * x1;
+                a52 += w5 * x2;
+                a53 += w5 * x3;
+                a60 += w6 * x0;
+                a61 += w6 * x1;
+                a62 += w6 * x2;
+                a63 += w6 * x3;
+                a70 += w7 * x0;
+                a71 += w7 * x1;
+                a72 += w7 * x2;
+                a73 += w7 * x3;
             }
             ctx.localBarrier();
         }
         row = r0 + rg + 0;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a00 : a00);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a01 : a01);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a02 : a02);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a03 : a03);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a00 : a00);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a01 : a01);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a02 : a02);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a03 : a03);
+            }
         }
         row = r0 + rg + 16;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a10 : a10);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a11 : a11);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a12 : a12);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a13 : a13);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a10 : a10);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a11 : a11);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a12 : a12);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a13 : a13);
+            }
         }
         row = r0 + rg + 32;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a20 : a20);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a21 : a21);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a22 : a22);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a23 : a23);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a20 : a20);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a21 : a21);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a22 : a22);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a23 : a23);
+            }
         }
         row = r0 + rg + 48;
         if (row < rows) {
-                if (tg + 0 < n - t0) {
-                    int o = (t0 + tg + 0) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a30 : a30);
-                }
-                if (tg + 4 < n - t0) {
-                    int o = (t0 + tg + 4) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a31 : a31);
-                }
-                if (tg + 8 < n - t0) {
-                    int o = (t0 + tg + 8) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a32 : a32);
-                }
-                if (tg + 12 < n - t0) {
-                    int o = (t0 + tg + 12) * rows + row;
-                    out.set(o, add != 0 ? out.get(o) + a33 : a33);
-                }
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a30 : a30);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a31 : a31);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a32 : a32);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a33 : a33);
+            }
+        }
+        row = r0 + rg + 64;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a40 : a40);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a41 : a41);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a42 : a42);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a43 : a43);
+            }
+        }
+        row = r0 + rg + 80;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a50 : a50);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a51 : a51);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a52 : a52);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a53 : a53);
+            }
+        }
+        row = r0 + rg + 96;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a60 : a60);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a61 : a61);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a62 : a62);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a63 : a63);
+            }
+        }
+        row = r0 + rg + 112;
+        if (row < rows) {
+            if (tg + 0 < n - t0) {
+                int o = (t0 + tg + 0) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a70 : a70);
+            }
+            if (tg + 4 < n - t0) {
+                int o = (t0 + tg + 4) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a71 : a71);
+            }
+            if (tg + 8 < n - t0) {
+                int o = (t0 + tg + 8) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a72 : a72);
+            }
+            if (tg + 12 < n - t0) {
+                int o = (t0 + tg + 12) * rows + row;
+                out.set(o, add != 0 ? out.get(o) + a73 : a73);
+            }
         }
     }
 
