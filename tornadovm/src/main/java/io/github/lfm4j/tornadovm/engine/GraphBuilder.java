@@ -5,7 +5,9 @@ import io.github.lfm4j.tornadovm.kernels.ElementwiseKernels;
 import io.github.lfm4j.tornadovm.kernels.FfnKernels;
 import io.github.lfm4j.tornadovm.kernels.Int8Input;
 import io.github.lfm4j.tornadovm.kernels.Int8InputKernels;
+import io.github.lfm4j.tornadovm.kernels.MatMulKernels;
 import io.github.lfm4j.tornadovm.kernels.MatVecKernels;
+import io.github.lfm4j.tornadovm.kernels.PrefillElementwiseKernels;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -129,6 +131,33 @@ final class GraphBuilder {
             case F16 -> graph.task(id, ElementwiseKernels::embedF16, ctx, w.halves(), step, x, dim);
             case Q8_0 -> graph.task(id, ElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, x, dim);
             case Q4_0 -> graph.task(id, ElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, x, dim);
+        }
+    }
+
+    /**
+     * Prefill: {@code out[t] = W·in[t]} (or {@code +=} when {@code add}) for the {@code step[BATCH]} tokens of a chunk
+     * of at most {@code maxBatch}, float activations. A new weight layout needs one case here and its kernel.
+     */
+    void matmul(String id, DeviceMatrix w, FloatArray in, FloatArray out, boolean add, IntArray step, int maxBatch) {
+        int rows = w.rows(), cols = w.cols(), accumulate = add ? 1 : 0;
+        grid(id, MatMulKernels.groups(rows, maxBatch) * MatMulKernels.LOCAL, MatMulKernels.LOCAL);
+        switch (w.layout()) {
+            case F32 -> graph.task(id, MatMulKernels::f32, ctx, w.values(), in, out, step, rows, cols, accumulate);
+            case Q8_0 -> graph.task(id, MatMulKernels::q8, ctx, w.quants(), w.scales(), in, out, step, rows, cols,
+                    accumulate);
+            case Q4_0 -> graph.task(id, MatMulKernels::q4, ctx, w.quants(), w.scales(), in, out, step, rows, cols,
+                    accumulate);
+        }
+    }
+
+    /** Prefill: row t of {@code xs} = embedding row {@code step[TOKENS + t]}, for the chunk's tokens. */
+    void embedRows(String id, DeviceMatrix w, IntArray step, FloatArray xs, int maxBatch) {
+        int dim = w.cols();
+        grid(id, roundUp(maxBatch * dim, 64), 64);
+        switch (w.layout()) {
+            case F32 -> graph.task(id, PrefillElementwiseKernels::embedF32, ctx, w.values(), step, xs, dim);
+            case Q8_0 -> graph.task(id, PrefillElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, xs, dim);
+            case Q4_0 -> graph.task(id, PrefillElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, xs, dim);
         }
     }
 

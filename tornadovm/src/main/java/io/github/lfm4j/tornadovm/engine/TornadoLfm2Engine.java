@@ -38,8 +38,11 @@ import java.util.function.Consumer;
  *
  * <p>The plan has a few {@code layersN} task graphs (embedding lookup and a run of blocks each, passing the residual
  * stream {@code x} on) and a {@code head} graph (final norm, logits, argmax), which takes {@code x} (and the tied
- * embedding) from the layer graphs without copies (persistOnDevice / consumeFromDevice). Prefill runs only the layer
- * graphs for all but its last token. The device state is one conversation, driven through {@link #session()}.
+ * embedding) from the layer graphs without copies (persistOnDevice / consumeFromDevice). The layer graphs also hold
+ * the prefill tasks of their blocks ({@link PrefillTasks}: matrix-matrix products over a chunk of up to
+ * {@link #prefillBatch()} tokens), which share the decode tasks' weights, KV cache and conv state; the step array
+ * says which half runs (see {@code Step.BATCH}), and a chunk's last residual row is copied into x for the head. The
+ * device state is one conversation, driven through {@link #session()}.
  *
  * <p>Run on the SDK's JVM arguments ({@code @$TORNADOVM_HOME/tornado-argfile}) with
  * {@code -Dtornado.recover.bailout=False}: otherwise a kernel that fails to compile silently runs as sequential
@@ -53,6 +56,13 @@ public final class TornadoLfm2Engine implements GpuModel {
      * before the int8 quantize tasks (4 more per block on quantized models); 4 blocks run on the 1.2B shape.
      */
     private static final int LAYERS_PER_GRAPH = 4;
+    /**
+     * Tokens per prefill chunk (override: -Dlfm4j.tornado.prefillBatch). Each matmul work-group reuses a weight tile
+     * for 16 tokens whatever the chunk; a chunk also pays fixed costs (every task's launch, and the decode tasks,
+     * which run idle over stale vectors: about one decode step), so longer chunks amortise those. 64 keeps the
+     * scratch rows small (1.2B: ~8 MiB per graph) and still makes the fixed cost a small share.
+     */
+    private static final int PREFILL_BATCH = 64;
 
     /** Load-time facts and costs, for diagnostics and benchmarks. */
     public record LoadInfo(String device, long deviceBytes, long weightBytes, int layerGraphs, int layerTasks, int headTasks,
@@ -62,7 +72,8 @@ public final class TornadoLfm2Engine implements GpuModel {
     private final int context;
     private final TornadoDevice device;
     private final TornadoExecutionPlan plan;
-    private final IntArray step = new IntArray(Step.SIZE);
+    private final int prefillBatch;
+    private final IntArray step;
     private final IntArray argmax = new IntArray(1);
     private final FloatArray logits;
     private final TornadoSession session;
@@ -82,6 +93,10 @@ public final class TornadoLfm2Engine implements GpuModel {
             throw new IllegalArgumentException("head dimension " + config.headDim() + " is odd; RoPE needs pairs");
         }
         this.context = context;
+        int batch = Integer.getInteger("lfm4j.tornado.prefillBatch", PREFILL_BATCH);
+        if (batch < 1) throw new IllegalArgumentException("prefill batch of " + batch + " tokens; it must be at least 1");
+        this.prefillBatch = Math.min(batch, context);
+        this.step = new IntArray(Step.size(prefillBatch));
         Lfm2Config c = config;
         int dim = c.dim(), ffn = c.ffnDim(), heads = c.heads(), headDim = c.headDim(), half = headDim / 2;
         int kvDim = c.kvHeadCount() * headDim, qDim = heads * headDim, convL = c.convCache(), vocab = c.vocabSize();
@@ -95,6 +110,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         sizes.requireFixedSizesFit(device.getDeviceName());
         this.logits = new FloatArray(vocab);
         FloatArray x = new FloatArray(dim), xn = new FloatArray(dim);
+        FloatArray xs = PrefillTasks.residualRows(c, prefillBatch); // a chunk's residual stream, row per token
         // xn rounded to int8 for a quantized output matrix (see Int8Input)
         Int8Input xnQ = Int8Input.of(dim);
         Object[] headState = {xn, logits, argmax, xnQ.quants(), xnQ.scales()};
@@ -118,7 +134,7 @@ public final class TornadoLfm2Engine implements GpuModel {
         // TornadoVM hands device buffers over only from the graph executed just before: x, the step array (sent
         // once per token, by the first graph) and the embedding when the head reuses it as the output matrix are
         // passed along every layer graph to the head.
-        List<Object> carried = new ArrayList<>(List.of(x, step));
+        List<Object> carried = new ArrayList<>(List.of(x, xs, step));
         if (w.tiedOutput) carried.addAll(List.of(w.embeddingArrays()));
         Object[] carry = carried.toArray();
         GridScheduler grids = new GridScheduler();
@@ -153,9 +169,11 @@ public final class TornadoLfm2Engine implements GpuModel {
             Object[] state = {keyCache, valueCache, convState, cos, sin, h, y, bcx, q, att, k, v, gate, up, scores,
                     partMax, partSum, partOut, hQ.quants(), hQ.scales(), yQ.quants(), yQ.scales(), attQ.quants(),
                     attQ.scales(), gateQ.quants(), gateQ.scales()};
-            needed += bytesOf(state) + x.getNumBytesOfSegment();
+            PrefillTasks prefill = new PrefillTasks(c, prefillBatch);
+            needed += bytesOf(state) + bytesOf(prefill.buffers()) + x.getNumBytesOfSegment() + xs.getNumBytesOfSegment();
             kvBytes += 2 * keyCache.getNumBytesOfSegment();
             largestCache = Math.max(largestCache, Math.max(keyCache.getNumBytesOfSegment(), scores.getNumBytesOfSegment()));
+            largestCache = Math.max(largestCache, prefill.largestBufferBytes());
 
             GraphBuilder g = new GraphBuilder("layers" + ci, grids, sizes);
             layerGraphs.add(g);
@@ -165,6 +183,7 @@ public final class TornadoLfm2Engine implements GpuModel {
                 g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, w.layerArrays(l));
             }
             g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, state);
+            g.graph().transferToDevice(DataTransferMode.FIRST_EXECUTION, prefill.buffers());
             if (ci == 0) g.graph().transferToDevice(DataTransferMode.EVERY_EXECUTION, step);
             if (ci == 0) g.embed("embed", w.embedding, step, x);
             int cacheIndex = 0, stateIndex = 0;
@@ -213,6 +232,17 @@ public final class TornadoLfm2Engine implements GpuModel {
                 g.quantize(p + "gateq", gate, gateQ, L.down());
                 g.matvec(p + "down", L.down(), gate, gateQ, x, true);
             }
+            // the prefill tasks after all decode tasks of the graph: a chunk's result is what the graph leaves
+            if (ci == 0) prefill.embed(g, w, step, xs);
+            cacheIndex = 0;
+            stateIndex = 0;
+            for (int l = first; l < end; l++) {
+                DeviceWeights.Layer L = w.layers[l];
+                int cacheOffset = L.attention() ? cacheIndex++ * context * kvDim : 0;
+                int stateOffset = L.attention() ? 0 : stateIndex++ * (convL - 1) * dim;
+                prefill.layer(g, l, L, xs, step, cos, sin, keyCache, valueCache, convState, cacheOffset, stateOffset);
+            }
+            if (ci == chunks - 1) PrefillTasks.lastRow(g, xs, x, step, dim);
             g.graph().persistOnDevice(carry);
         }
         DeviceMemory.check(needed, w.bytes(), kvBytes, context, Math.max(w.largestArrayBytes(), largestCache),
@@ -329,7 +359,25 @@ public final class TornadoLfm2Engine implements GpuModel {
     void runLayers(int token, int position) {
         step.set(Step.TOKEN, token);
         step.set(Step.POSITION, position);
+        step.set(Step.BATCH, 0);
         for (int i = 0; i < layerGraphCount; i++) record(plan.withGraph(i).execute());
+    }
+
+    /**
+     * Runs {@code tokens[from .. from+n)} (n ≤ {@link #prefillBatch()}) through all blocks as one chunk starting at
+     * {@code position}, leaving the last token's residual stream for {@link #runHead}.
+     */
+    void runChunk(int[] tokens, int from, int n, int position) {
+        step.set(Step.TOKEN, 0);
+        step.set(Step.POSITION, position);
+        step.set(Step.BATCH, n);
+        for (int t = 0; t < n; t++) step.set(Step.TOKENS + t, tokens[from + t]);
+        for (int i = 0; i < layerGraphCount; i++) record(plan.withGraph(i).execute());
+    }
+
+    /** Most tokens one prefill chunk takes. */
+    public int prefillBatch() {
+        return prefillBatch;
     }
 
     /** Runs the final norm, logits and argmax on the residual stream left by {@link #runLayers}. */

@@ -6,8 +6,11 @@ import io.github.lfm4j.runner.engine.spi.GpuSession;
  * The one conversation held on the device by a {@link TornadoLfm2Engine}, with the CPU {@code Session}'s shape:
  * {@link #decode}/{@link #prefill} return the logits after the last token (a session-owned buffer, valid until the
  * next call), {@link #decodeGreedy}/{@link #prefillGreedy} return only the argmax token (4 bytes from the device).
- * Prefill runs token by token through the layer graph and computes logits for the last token only. Rewinding is
- * possible to 0 and to the current position (the conv state is not checkpointed on the device). Not thread-safe.
+ * Prefill runs the tokens in chunks of up to {@code engine.prefillBatch()} through the layer graphs' matrix-matrix
+ * tasks (float activations, as the CPU engine's prefill) and computes logits for the last token only; the session
+ * owns the position, so a later turn's prefill continues the device state where the conversation stands. Rewinding
+ * is possible to 0 and to the current position (the conv state is not checkpointed on the device). Not
+ * thread-safe.
  */
 public final class TornadoSession implements GpuSession {
     private final TornadoLfm2Engine engine;
@@ -91,22 +94,31 @@ public final class TornadoSession implements GpuSession {
     /** Processes {@code tokens} and returns the logits after the last one (session-owned buffer). */
     @Override
     public float[] prefill(int[] tokens) {
-        layersOnly(tokens);
-        return decode(tokens[tokens.length - 1]);
+        chunks(tokens);
+        engine.fetchLogits(engine.runHead(), logits);
+        return logits;
     }
 
     /** Processes {@code tokens} and returns the most likely token after the last one. */
     @Override
     public int prefillGreedy(int[] tokens) {
-        layersOnly(tokens);
-        return decodeGreedy(tokens[tokens.length - 1]);
+        chunks(tokens);
+        engine.runHead();
+        return engine.argmaxResult();
     }
 
-    private void layersOnly(int[] tokens) {
+    /** Runs all tokens through the layers in chunks; the last chunk leaves the last token's state for the head. */
+    private void chunks(int[] tokens) {
+        engine.checkOpen();
         if (tokens.length == 0) throw new IllegalArgumentException("cannot prefill an empty token sequence");
         for (int t : tokens) checkToken(t);
         checkCapacity(tokens.length, 0);
-        for (int i = 0; i < tokens.length - 1; i++) step(tokens[i]);
+        int batch = engine.prefillBatch();
+        for (int from = 0; from < tokens.length; from += batch) {
+            int n = Math.min(batch, tokens.length - from);
+            engine.runChunk(tokens, from, n, position);
+            position += n;
+        }
     }
 
     private void step(int token) {

@@ -10,7 +10,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * One work-item per channel (launch a multiple of 64 covering {@code dim}); the channel's L-1 previous inputs live in
  * {@code state[stateOffset + j·dim + c]} (j = 0 oldest) and are shifted in place, so the state never leaves the
  * device. At position 0 the previous inputs are taken as zero, which makes reset/rewind to 0 free.
- * Taps: {@code taps[c·L + j]}, tap L-1 multiplies the current input.
+ * Taps: {@code taps[c·L + j]}, tap L-1 multiplies the current input. In a prefill chunk ({@code step[BATCH] > 0})
+ * it does nothing: {@link PrefillConvKernels} then owns the state.
  */
 public final class ConvKernels {
     private ConvKernels() {}
@@ -18,7 +19,7 @@ public final class ConvKernels {
     public static void shortConv(KernelContext ctx, FloatArray bcx, FloatArray taps, FloatArray state, FloatArray y,
                                  IntArray step, int dim, int width, int stateOffset) {
         int c = ctx.globalIdx;
-        if (c < dim) {
+        if (c < dim && step.get(Step.BATCH) == 0) {
             boolean fresh = step.get(Step.POSITION) == 0;
             float bx = bcx.get(c) * bcx.get(2 * dim + c);
             int tb = c * width;

@@ -50,7 +50,9 @@ public final class NormKernels {
      * {@code [heads, heads + kvHeads)} normalise and rotate key head g - heads and write it, with value head
      * g - heads, into the caches at the step's position ({@code cache[cacheOffset + pos·kvDim + head·headDim + i]}).
      * The rotation pairs element i with i + headDim/2 (NEOX); {@code cos/sin[pos·headDim/2 + i]} is a table
-     * computed once on the host in double precision.
+     * computed once on the host in double precision. In a prefill chunk ({@code step[BATCH] > 0}) the caches are
+     * left alone ({@link PrefillNormKernels} fills them); the branch avoids an if around the barriers, which PoCL
+     * miscompiles (see {@link MatMulKernels}).
      */
     public static void qkNormRopeAppend(KernelContext ctx, FloatArray q, FloatArray k, FloatArray v, FloatArray qNorm,
                                         FloatArray kNorm, FloatArray cos, FloatArray sin, IntArray step,
@@ -88,6 +90,7 @@ public final class NormKernels {
         } else {
             int o = (g - heads) * headDim;
             int dst = cacheOffset + step.get(Step.POSITION) * kvDim + o;
+            int write = step.get(Step.BATCH) == 0 ? headDim : 0;
             float s = 0f;
             for (int i = lid; i < headDim; i += LOCAL) {
                 float a = k.get(o + i);
@@ -102,7 +105,7 @@ public final class NormKernels {
                 ctx.localBarrier();
             }
             float scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
-            for (int i = lid; i < half; i += LOCAL) {
+            for (int i = lid; i < write >> 1; i += LOCAL) {
                 float a = k.get(o + i) * scale * kNorm.get(i);
                 float b = k.get(o + i + half) * scale * kNorm.get(i + half);
                 float c = cos.get(rope + i);
@@ -110,7 +113,7 @@ public final class NormKernels {
                 keyCache.set(dst + i, a * c - b * sn);
                 keyCache.set(dst + i + half, a * sn + b * c);
             }
-            for (int i = lid; i < headDim; i += LOCAL) {
+            for (int i = lid; i < write; i += LOCAL) {
                 valueCache.set(dst + i, v.get(o + i));
             }
         }

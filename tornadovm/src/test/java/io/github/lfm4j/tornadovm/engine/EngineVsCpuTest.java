@@ -7,7 +7,6 @@ import io.github.lfm4j.runner.engine.spi.GpuEngineProvider;
 import io.github.lfm4j.runner.engine.spi.GpuEngines;
 import io.github.lfm4j.runner.engine.spi.GpuModel;
 import io.github.lfm4j.runner.engine.spi.GpuSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +47,21 @@ class EngineVsCpuTest {
      */
     static final double QUANTIZED_TOLERANCE = 0.1;
 
+    /**
+     * GPU vs CPU prefill on Q8_0/Q4_0: the products use float activations on both engines, but the logits come from
+     * the decode product, whose int8 rounding of the final norm's output can flip where the inputs differ in the last
+     * bits (see {@link #QUANTIZED_TOLERANCE}). Measured: 4.9e-7 to 5.9e-7; a flipped quant there moves logits by
+     * about 1e-2, a wrong product by O(1).
+     */
+    static final double PREFILL_QUANTIZED_TOLERANCE = 2e-2;
+
+    /**
+     * Quantized models, prefill (float activations) against decode (int8 activations) of the same tokens, on either
+     * engine: not a rounding flip but two schemes, 70 tokens through the KV cache and conv state. Measured on the
+     * GPU: 3.2e-2 to 7.9e-2 for the last prompt token, 3.4e-2 to 6.7e-2 for decode steps after the prefill.
+     */
+    static final double INT8_VS_FLOAT_TOLERANCE = 0.2;
+
     static Path fixture(String name) {
         Path p = Path.of(System.getProperty("lfm4j.fixtures", "../model/src/test/resources/fixtures")).resolve(name);
         if (!Files.isRegularFile(p)) throw new IllegalStateException("missing test fixture " + p.toAbsolutePath());
@@ -55,7 +69,10 @@ class EngineVsCpuTest {
     }
 
     static final int CONTEXT = 160;
-    /** Loaded once per fixture (the first step compiles ~60 kernels: most of a test's time on PoCL). */
+    /**
+     * Loaded once per fixture for every engine test class of the JVM (the first step compiles ~110-140 kernels: most
+     * of the tests' time on PoCL); never closed, the device memory goes with the test JVM.
+     */
     static final Map<String, GpuModel> ENGINES = new HashMap<>();
 
     /** Loads through the ServiceLoader-found provider, as the runner does. */
@@ -65,11 +82,6 @@ class EngineVsCpuTest {
             System.out.println(n + ": " + m.config() + " " + ((TornadoLfm2Engine) m).loadInfo());
             return m;
         });
-    }
-
-    @AfterAll
-    static void closeEngines() {
-        ENGINES.values().forEach(GpuModel::close);
     }
 
     @ParameterizedTest
@@ -109,27 +121,27 @@ class EngineVsCpuTest {
             greedyAgrees(cpu, s, prompt[0], 64, quantized, name);
             assertEquals(cpu.position(), s.position());
 
-            // prefill (layers only until the last token) == token by token; reset gives the same run again
+            // prefill (matrix-matrix chunks, float activations) against token by token (decode; int8 activations on
+            // quantized models: see INT8_VS_FLOAT_TOLERANCE)
             s.reset();
             float[] tokenByToken = null;
             for (int t : prompt) tokenByToken = s.decode(t).clone();
-            int greedyAfter = s.decodeGreedy(prompt[0]);
             s.rewind(0);
-            assertArrayEquals(tokenByToken, s.prefill(prompt).clone(), name + ": prefill vs token by token");
+            float[] prefilled = s.prefill(prompt).clone();
+            double vsDecode = relative(tokenByToken, prefilled);
+            System.out.printf("%s: gpu prefill vs gpu token by token: max |diff| / max|logit| = %.3g%n", name, vsDecode);
+            assertTrue(vsDecode <= (quantized ? INT8_VS_FLOAT_TOLERANCE : TOLERANCE), name + ": prefill vs decode " + vsDecode);
             assertEquals(prompt.length, s.position());
-            assertEquals(greedyAfter, s.decodeGreedy(prompt[0]));
             s.reset();
-            assertEquals(argmax(tokenByToken), s.prefillGreedy(prompt));
+            assertEquals(argmax(prefilled), s.prefillGreedy(prompt), name + ": prefillGreedy vs argmax of prefill");
 
-            // GPU prefill (token by token through the decode path) against the CPU's batched prefill, which keeps
-            // float activations: tight on F32; on quantized models only printed (int8 vs float activations moved the
-            // last logits by 1.8e-2 to 6.1e-2 relative over 70 tokens); the GPU's prefill equals its decode (above),
-            // which is compared with the CPU's decode
+            // GPU prefill against the CPU's batched prefill: both multiply dequantized weights with float activations
+            // and compute the last logits with the decode product
             s.reset();
             Session cpuPrefill = cpuModel.newSession(CONTEXT);
             double prefillDiff = relative(cpuPrefill.prefill(prompt), s.prefill(prompt));
             System.out.printf("%s: gpu prefill vs cpu prefill: max |diff| / max|logit| = %.3g%n", name, prefillDiff);
-            if (!quantized) assertTrue(prefillDiff <= TOLERANCE, name + ": prefill " + prefillDiff);
+            assertTrue(prefillDiff <= (quantized ? PREFILL_QUANTIZED_TOLERANCE : TOLERANCE), name + ": prefill " + prefillDiff);
         }
     }
 
