@@ -12,6 +12,7 @@ import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -25,6 +26,9 @@ final class GraphBuilder {
     private final GridScheduler grids;
     private final KernelContext ctx = new KernelContext();
     private final WorkGroupSizes sizes;
+    // for the prefill matmul's weight arguments a matrix's layout lacks; declared with the graph's first matmul
+    private final MatMulKernels.Weights standIns = MatMulKernels.Weights.standIns();
+    private boolean standInsDeclared;
     private int tasks;
 
     GraphBuilder(String name, GridScheduler grids, WorkGroupSizes sizes) {
@@ -136,29 +140,32 @@ final class GraphBuilder {
 
     /**
      * Prefill: {@code out[t] = W·in[t]} (or {@code +=} when {@code add}) for the {@code step[BATCH]} tokens of a chunk
-     * of at most {@code maxBatch}, float activations. A new weight layout needs one case here and its kernel.
+     * of at most {@code maxBatch}, float activations; one kernel for every layout (see {@link MatMulKernels}).
      */
     void matmul(String id, DeviceMatrix w, FloatArray in, FloatArray out, boolean add, IntArray step, int maxBatch) {
-        int rows = w.rows(), cols = w.cols(), accumulate = add ? 1 : 0;
-        grid(id, MatMulKernels.groups(rows, maxBatch) * MatMulKernels.LOCAL, MatMulKernels.LOCAL);
-        switch (w.layout()) {
-            case F32 -> graph.task(id, MatMulKernels::f32, ctx, w.values(), in, out, step, rows, cols, accumulate);
-            case Q8_0 -> graph.task(id, MatMulKernels::q8, ctx, w.quants(), w.scales(), in, out, step, rows, cols,
-                    accumulate);
-            case Q4_0 -> graph.task(id, MatMulKernels::q4, ctx, w.quants(), w.scales(), in, out, step, rows, cols,
-                    accumulate);
+        if (!standInsDeclared) {
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, standIns.arrays());
+            standInsDeclared = true;
         }
+        int rows = w.rows(), cols = w.cols();
+        MatMulKernels.Weights a = standIns.of(w);
+        grid(id, MatMulKernels.groups(rows, maxBatch) * MatMulKernels.LOCAL, MatMulKernels.LOCAL);
+        graph.task(id, MatMulKernels::matmul, ctx, a.values(), a.halves(), a.quants(), a.scales(), in, out, step, rows,
+                cols, MatMulKernels.layoutCode(w.layout()), add ? 1 : 0);
     }
 
     /** Prefill: row t of {@code xs} = embedding row {@code step[TOKENS + t]}, for the chunk's tokens. */
     void embedRows(String id, DeviceMatrix w, IntArray step, FloatArray xs, int maxBatch) {
         int dim = w.cols();
         grid(id, roundUp(maxBatch * dim, 64), 64);
-        switch (w.layout()) {
+        // a switch expression, so that a layout without a case here does not compile (a switch statement would
+        // silently add no task, and the chunk would keep stale rows)
+        TaskGraph _ = switch (w.layout()) {
             case F32 -> graph.task(id, PrefillElementwiseKernels::embedF32, ctx, w.values(), step, xs, dim);
+            case F16 -> graph.task(id, PrefillElementwiseKernels::embedF16, ctx, w.halves(), step, xs, dim);
             case Q8_0 -> graph.task(id, PrefillElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, xs, dim);
             case Q4_0 -> graph.task(id, PrefillElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, xs, dim);
-        }
+        };
     }
 
     /** The device arrays of a matrix, for transfer declarations. */

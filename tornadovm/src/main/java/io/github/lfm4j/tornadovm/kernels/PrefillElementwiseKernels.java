@@ -5,6 +5,7 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * Element-wise kernels over the {@code n = step[BATCH]} token rows of a prefill chunk: the embedding of the chunk's
@@ -20,6 +21,15 @@ public final class PrefillElementwiseKernels {
         int t = i / dim;
         if (t < step.get(Step.BATCH)) {
             x.set(i, w.get(step.get(Step.TOKENS + t) * dim + i - t * dim));
+        }
+    }
+
+    /** F16: ggml's half bits, converted on the device by {@link F16Bits}. */
+    public static void embedF16(KernelContext ctx, ShortArray w, IntArray step, FloatArray x, int dim) {
+        int i = ctx.globalIdx;
+        int t = i / dim;
+        if (t < step.get(Step.BATCH)) {
+            x.set(i, F16Bits.toFloat(w.get(step.get(Step.TOKENS + t) * dim + i - t * dim)));
         }
     }
 

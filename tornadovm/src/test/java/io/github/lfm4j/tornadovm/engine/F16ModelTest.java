@@ -9,6 +9,8 @@ import io.github.lfm4j.model.quant.Dequantizer;
 import io.github.lfm4j.model.quant.Quantizer;
 import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.engine.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A model whose matrices (embedding, projections, FFN) are all F16, run with the F16 kernels (half bits on the
- * device, float activations) against the CPU engine on the same file: as tight as F32, since neither engine rounds
- * activations.
+ * device, float activations) against the CPU engine on the same file, token by token and in prefill chunks: as tight
+ * as F32, since neither engine rounds activations.
  */
 class F16ModelTest {
     @TempDir
@@ -44,20 +46,33 @@ class F16ModelTest {
         return out;
     }
 
+    private static Path path;
+    private static TornadoLfm2Engine gpu;
+    private static final List<String> notices = new ArrayList<>();
+
+    @BeforeAll
+    static void load() throws Exception {
+        path = f16Model();
+        gpu = TornadoLfm2Engine.load(path, EngineVsCpuTest.CONTEXT, notices::add);
+    }
+
+    @AfterAll
+    static void close() {
+        if (gpu != null) gpu.close();
+    }
+
     @Test
     void f16ModelMatchesTheCpuWithoutRepacking() throws Exception {
-        Path path = f16Model();
         try (GGUFFile f = GGUFFile.open(path)) {
             long f16 = f.tensorInfos().stream().filter(i -> i.type() == GGMLType.F16).count();
             assertTrue(f.tensor("token_embd.weight").type() == GGMLType.F16 && f16 > 10, f16 + " F16 tensors");
         }
-        List<String> notices = new ArrayList<>();
         int[] prompt = new Random().ints(24, 0, 3000).toArray();
-        try (TornadoLfm2Engine gpu = TornadoLfm2Engine.load(path, 64, notices::add);
-             Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
+        try (Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
             assertTrue(notices.stream().noneMatch(n -> n.contains("repacked")), notices.toString());
-            Session cpu = cpuModel.newSession(64);
+            Session cpu = cpuModel.newSession(EngineVsCpuTest.CONTEXT);
             TornadoSession s = gpu.session();
+            s.reset();
             double[] rel = new double[prompt.length];
             for (int i = 0; i < prompt.length; i++) {
                 rel[i] = EngineVsCpuTest.relative(cpu.decode(prompt[i]), s.decode(prompt[i]));
@@ -65,5 +80,38 @@ class F16ModelTest {
             EngineVsCpuTest.assertAgree(rel, EngineVsCpuTest.TOLERANCE, 1, "tiny-f16");
             EngineVsCpuTest.greedyAgrees(cpu, s, prompt[0], 16, false, "tiny-f16");
         }
+    }
+
+    /**
+     * The F16 prefill (matmul reading half bits, F16 embedding rows) over more than one chunk, against the CPU
+     * engine's prefill and the GPU's own token-by-token decode: float activations everywhere, so as tight as F32.
+     */
+    @Test
+    void f16PrefillMatchesCpuAndDecode() {
+        int[] prompt = new Random().ints(70, 0, 3000).toArray(), more = new Random().ints(4, 0, 3000).toArray();
+        assertTrue(prompt.length > gpu.prefillBatch() && prompt.length % gpu.prefillBatch() != 0,
+                "the prompt must span a full and a partial chunk: " + gpu.prefillBatch());
+        TornadoSession s = gpu.session();
+        s.reset();
+        float[] tokenByToken = null;
+        for (int t : prompt) tokenByToken = s.decode(t).clone();
+        float[][] after = new float[more.length][];
+        for (int i = 0; i < more.length; i++) after[i] = s.decode(more[i]).clone();
+
+        s.reset();
+        float[] prefilled = s.prefill(prompt).clone();
+        double vsDecode = EngineVsCpuTest.relative(tokenByToken, prefilled), afterWorst = 0;
+        for (int i = 0; i < more.length; i++) {
+            afterWorst = Math.max(afterWorst, EngineVsCpuTest.relative(after[i], s.decode(more[i])));
+        }
+        try (Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
+            Session cpu = cpuModel.newSession(EngineVsCpuTest.CONTEXT);
+            double vsCpu = EngineVsCpuTest.relative(cpu.prefill(prompt), prefilled);
+            System.out.printf("tiny-f16 prefill: vs cpu prefill %.3g, vs gpu decode %.3g, decode after %.3g%n", vsCpu,
+                    vsDecode, afterWorst);
+            assertTrue(vsCpu <= EngineVsCpuTest.TOLERANCE, "prefill vs cpu " + vsCpu);
+        }
+        assertTrue(vsDecode <= EngineVsCpuTest.TOLERANCE, "prefill vs token by token " + vsDecode);
+        assertTrue(afterWorst <= EngineVsCpuTest.TOLERANCE, "decode after prefill vs token by token " + afterWorst);
     }
 }

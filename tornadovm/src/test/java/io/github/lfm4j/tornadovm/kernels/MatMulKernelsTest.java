@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tiled prefill matmul of each layout against its twin on fresh random data: rows not a multiple of the row
- * tile, F32 columns not a multiple of 32, n tokens filling the last token tile partly and fewer than the launch's
+ * The tiled prefill matmul (one kernel, the layout an int argument) in each layout against its twin on fresh random
+ * data: rows not a multiple of the row tile, F32/F16 columns not a multiple of 32, n tokens filling the last token tile partly and fewer than the launch's
  * maximum (rows past n must stay untouched); the twin against a float64 product.
  */
 class MatMulKernelsTest {
@@ -40,17 +40,11 @@ class MatMulKernelsTest {
         IntArray st = chunk(maxBatch, n, 0);
         MatMulKernels.matmulCpu(m, x, cpu, n, add);
         int a = add ? 1 : 0, global = MatMulKernels.groups(rows, maxBatch) * MatMulKernels.LOCAL;
-        switch (m.layout()) {
-            case F32 -> run(new Object[]{m.values(), x, gpu, st}, new Object[]{gpu},
-                    tg -> tg.task("k", MatMulKernels::f32, new KernelContext(), m.values(), x, gpu, st, rows, cols, a),
-                    global, MatMulKernels.LOCAL);
-            case Q8_0 -> run(new Object[]{m.quants(), m.scales(), x, gpu, st}, new Object[]{gpu},
-                    tg -> tg.task("k", MatMulKernels::q8, new KernelContext(), m.quants(), m.scales(), x, gpu, st, rows,
-                            cols, a), global, MatMulKernels.LOCAL);
-            case Q4_0 -> run(new Object[]{m.quants(), m.scales(), x, gpu, st}, new Object[]{gpu},
-                    tg -> tg.task("k", MatMulKernels::q4, new KernelContext(), m.quants(), m.scales(), x, gpu, st, rows,
-                            cols, a), global, MatMulKernels.LOCAL);
-        }
+        MatMulKernels.Weights wa = MatMulKernels.Weights.standIns().of(m);
+        int layout = MatMulKernels.layoutCode(m.layout());
+        run(new Object[]{wa.values(), wa.halves(), wa.quants(), wa.scales(), x, gpu, st}, new Object[]{gpu},
+                tg -> tg.task("k", MatMulKernels::matmul, new KernelContext(), wa.values(), wa.halves(), wa.quants(),
+                        wa.scales(), x, gpu, st, rows, cols, layout, a), global, MatMulKernels.LOCAL);
         for (int t = 0; t < n; t++) {
             for (int r = 0; r < rows; r++) {
                 double ref = add ? start.get(t * rows + r) : 0;
@@ -77,6 +71,16 @@ class MatMulKernelsTest {
     @Test
     void f32Add() {
         check(GGMLType.F32, 64, 64, 16, 48, true); // rows a multiple of the tile: see MatMulKernels
+    }
+
+    @Test
+    void f16() {
+        check(GGMLType.F16, 150, 70, 23, 32, false);
+    }
+
+    @Test
+    void f16Add() {
+        check(GGMLType.F16, 45, 96, 16, 16, true);
     }
 
     @Test

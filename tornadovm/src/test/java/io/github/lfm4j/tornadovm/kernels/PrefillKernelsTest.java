@@ -180,7 +180,7 @@ class PrefillKernelsTest {
         st.set(Step.TOKENS, 37);
         st.set(Step.TOKENS + 1, 0);
         st.set(Step.TOKENS + 2, 49);
-        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.Q8_0, GGMLType.Q4_0}) {
+        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0}) {
             float[] w = new float[rows * dim];
             for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
             DeviceMatrix m = DeviceMatrix.of(type, MemorySegment.ofArray(Quantizer.quantize(type, w)), rows, dim, "e");
@@ -188,6 +188,9 @@ class PrefillKernelsTest {
             PrefillElementwiseKernels.embedCpu(m, st, cpu);
             int global = roundUp(max * dim, 64);
             switch (m.layout()) {
+                case F16 -> run(new Object[]{m.halves(), st, gpu}, new Object[]{gpu},
+                        tg -> tg.task("k", PrefillElementwiseKernels::embedF16, new KernelContext(), m.halves(), st,
+                                gpu, dim), global, 64);
                 case F32 -> run(new Object[]{m.values(), st, gpu}, new Object[]{gpu},
                         tg -> tg.task("k", PrefillElementwiseKernels::embedF32, new KernelContext(), m.values(), st,
                                 gpu, dim), global, 64);
