@@ -59,7 +59,12 @@ public final class OpenAiMessages {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
-        String content = text(m.get("content"), where);
+        JsonNode contentNode = m.get("content");
+        if (role != ChatRole.ASSISTANT && (contentNode == null || contentNode.isNull())) {
+            // only an assistant turn may go without text (when it carries tool calls), as in OpenAI's API
+            throw new IllegalArgumentException(where + " (" + roleNode.textValue() + ") has no \"content\"");
+        }
+        String content = text(contentNode, where);
         return switch (role) {
             case SYSTEM -> ChatMessage.system(content);
             case USER -> ChatMessage.user(content);

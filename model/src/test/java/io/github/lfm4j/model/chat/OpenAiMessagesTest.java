@@ -46,6 +46,14 @@ class OpenAiMessagesTest {
         e = assertThrows(IllegalArgumentException.class, () -> OpenAiMessages.parseMessages(M.readTree(
                 "[{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]")));
         assertEquals("messages[0]: only text content parts are supported, got \"image_url\"", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OpenAiMessages.parseMessages(M.readTree(
+                "[{\"role\": \"system\", \"content\": \"s\"}, {\"role\": \"user\"}]")));
+        assertEquals("messages[1] (user) has no \"content\"", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OpenAiMessages.parseMessages(M.readTree(
+                "[{\"role\": \"tool\", \"content\": null}]")));
+        assertEquals("messages[0] (tool) has no \"content\"", e.getMessage());
+        assertEquals(1, OpenAiMessages.parseMessages(M.readTree("[{\"role\": \"user\", \"content\": \"\"}]")).size(),
+                "empty text is still content");
         e = assertThrows(IllegalArgumentException.class, () -> OpenAiMessages.parseTools(M.readTree("[{\"description\": \"x\"}]")));
         assertEquals(true, e.getMessage().startsWith("tools[0]: tool definition has no \"name\""), e.getMessage());
     }
