@@ -24,15 +24,7 @@ public final class NormKernels {
             float v = x.get(i);
             s += v * v;
         }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        float scale = 1f / TornadoMath.sqrt(part[0] / n + eps);
+        float scale = rmsScale(ctx, part, s, n, eps);
         for (int i = lid; i < n; i += LOCAL) {
             out.set(i, x.get(i) * scale * w.get(i));
         }
@@ -70,23 +62,8 @@ public final class NormKernels {
                 float a = q.get(o + i);
                 s += a * a;
             }
-            part[lid] = s;
-            ctx.localBarrier();
-            for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-                if (lid < stride) {
-                    part[lid] += part[lid + stride];
-                }
-                ctx.localBarrier();
-            }
-            float scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
-            for (int i = lid; i < half; i += LOCAL) {
-                float a = q.get(o + i) * scale * qNorm.get(i);
-                float b = q.get(o + i + half) * scale * qNorm.get(i + half);
-                float c = cos.get(rope + i);
-                float sn = sin.get(rope + i);
-                q.set(o + i, a * c - b * sn);
-                q.set(o + i + half, a * sn + b * c);
-            }
+            float scale = rmsScale(ctx, part, s, headDim, eps);
+            normRotate(q, o, qNorm, scale, cos, sin, rope, half, half, q, o, lid);
         } else {
             int o = (g - heads) * headDim;
             int dst = cacheOffset + step.get(Step.POSITION) * kvDim + o;
@@ -96,26 +73,51 @@ public final class NormKernels {
                 float a = k.get(o + i);
                 s += a * a;
             }
-            part[lid] = s;
-            ctx.localBarrier();
-            for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-                if (lid < stride) {
-                    part[lid] += part[lid + stride];
-                }
-                ctx.localBarrier();
-            }
-            float scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
-            for (int i = lid; i < write >> 1; i += LOCAL) {
-                float a = k.get(o + i) * scale * kNorm.get(i);
-                float b = k.get(o + i + half) * scale * kNorm.get(i + half);
-                float c = cos.get(rope + i);
-                float sn = sin.get(rope + i);
-                keyCache.set(dst + i, a * c - b * sn);
-                keyCache.set(dst + i + half, a * sn + b * c);
-            }
+            float scale = rmsScale(ctx, part, s, headDim, eps);
+            normRotate(k, o, kNorm, scale, cos, sin, rope, half, write >> 1, keyCache, dst, lid);
             for (int i = lid; i < write; i += LOCAL) {
                 valueCache.set(dst + i, v.get(o + i));
             }
+        }
+    }
+
+    /*
+     * The helpers below are shared by these kernels and PrefillNormKernels. Graal inlines them into each kernel before
+     * TornadoVM emits OpenCL (the local array and the barriers included), so a kernel compiles as if written out.
+     */
+
+    /**
+     * {@code 1 / sqrt(Σ/n + eps)} where Σ is the sum of the work-group's {@link #LOCAL} partial sums {@code s} (a tree
+     * reduction in {@code part}, a local array of LOCAL floats). Every work-item of the group must call it: it holds
+     * barriers.
+     */
+    static float rmsScale(KernelContext ctx, float[] part, float s, int n, float eps) {
+        int lid = ctx.localIdx;
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        return 1f / TornadoMath.sqrt(part[0] / n + eps);
+    }
+
+    /**
+     * One head: normalises {@code src[o..]} by {@code scale · w} and rotates pairs (i, i + half), i < {@code count},
+     * NEOX style by the angles at {@code cos/sin[rope + i]}, into {@code dst[d..]} ({@code dst} may be {@code src}
+     * with {@code d == o}: each work-item reads a pair before writing it). No barriers.
+     */
+    static void normRotate(FloatArray src, int o, FloatArray w, float scale, FloatArray cos, FloatArray sin, int rope,
+                           int half, int count, FloatArray dst, int d, int lid) {
+        for (int i = lid; i < count; i += LOCAL) {
+            float a = src.get(o + i) * scale * w.get(i);
+            float b = src.get(o + i + half) * scale * w.get(i + half);
+            float c = cos.get(rope + i);
+            float sn = sin.get(rope + i);
+            dst.set(d + i, a * c - b * sn);
+            dst.set(d + i + half, a * sn + b * c);
         }
     }
 
