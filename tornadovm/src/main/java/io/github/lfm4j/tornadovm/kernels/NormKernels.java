@@ -18,13 +18,12 @@ public final class NormKernels {
     /** One work-group of {@link #LOCAL} work-items. {@code out} may be {@code x}. */
     public static void rmsnorm(KernelContext ctx, FloatArray x, FloatArray w, FloatArray out, int n, float eps) {
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         float s = 0f;
         for (int i = lid; i < n; i += LOCAL) {
             float v = x.get(i);
             s += v * v;
         }
-        float scale = rmsScale(ctx, part, s, n, eps);
+        float scale = rmsScale(ctx, s, n, eps);
         for (int i = lid; i < n; i += LOCAL) {
             out.set(i, x.get(i) * scale * w.get(i));
         }
@@ -52,7 +51,6 @@ public final class NormKernels {
                                         int cacheOffset, float eps) {
         int g = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         int half = headDim >> 1;
         int rope = step.get(Step.POSITION) * half;
         if (g < heads) {
@@ -62,7 +60,7 @@ public final class NormKernels {
                 float a = q.get(o + i);
                 s += a * a;
             }
-            float scale = rmsScale(ctx, part, s, headDim, eps);
+            float scale = rmsScale(ctx, s, headDim, eps);
             normRotate(q, o, qNorm, scale, cos, sin, rope, half, half, q, o, lid);
         } else {
             int o = (g - heads) * headDim;
@@ -73,7 +71,7 @@ public final class NormKernels {
                 float a = k.get(o + i);
                 s += a * a;
             }
-            float scale = rmsScale(ctx, part, s, headDim, eps);
+            float scale = rmsScale(ctx, s, headDim, eps);
             normRotate(k, o, kNorm, scale, cos, sin, rope, half, write >> 1, keyCache, dst, lid);
             for (int i = lid; i < write; i += LOCAL) {
                 valueCache.set(dst + i, v.get(o + i));
@@ -83,16 +81,20 @@ public final class NormKernels {
 
     /*
      * The helpers below are shared by these kernels and PrefillNormKernels. Graal inlines them into each kernel before
-     * TornadoVM emits OpenCL (the local array and the barriers included), so a kernel compiles as if written out.
+     * TornadoVM emits OpenCL, barriers included; the emitted code matches the former written-out kernels statement for
+     * statement but for the one difference noted at rmsScale.
      */
 
     /**
-     * {@code 1 / sqrt(Σ/n + eps)} where Σ is the sum of the work-group's {@link #LOCAL} partial sums {@code s} (a tree
-     * reduction in {@code part}, a local array of LOCAL floats). Every work-item of the group must call it: it holds
-     * barriers.
+     * {@code 1 / sqrt(Σ/n + eps)} where Σ is the sum of the work-group's {@link #LOCAL} partial sums {@code s}, added
+     * by a tree reduction in local memory. Every work-item of the group must call it: it holds barriers. It allocates
+     * its local array itself: one passed in as an argument was indexed like a Java heap array (16-byte header, byte
+     * offsets) in the emitted OpenCL, i.e. past its end; one allocated here is indexed correctly. A kernel calling it
+     * twice (the q and k branches of {@link #qkNormRopeAppend}) gets two arrays of LOCAL floats.
      */
-    static float rmsScale(KernelContext ctx, float[] part, float s, int n, float eps) {
+    static float rmsScale(KernelContext ctx, float s, int n, float eps) {
         int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         part[lid] = s;
         ctx.localBarrier();
         for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {

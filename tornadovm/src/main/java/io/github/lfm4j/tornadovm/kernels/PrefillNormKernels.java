@@ -19,7 +19,6 @@ public final class PrefillNormKernels {
                                float eps) {
         int t = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         // no early exit: PoCL miscompiles barriers inside an if (see MatMulKernels); rows past n sum nothing
         int len = t < step.get(Step.BATCH) ? dim : 0;
         {
@@ -29,7 +28,7 @@ public final class PrefillNormKernels {
                 float v = x.get(o + i);
                 s += v * v;
             }
-            float scale = NormKernels.rmsScale(ctx, part, s, dim, eps);
+            float scale = NormKernels.rmsScale(ctx, s, dim, eps);
             for (int i = lid; i < len; i += LOCAL) {
                 out.set(o + i, x.get(o + i) * scale * w.get(i));
             }
@@ -59,7 +58,6 @@ public final class PrefillNormKernels {
         int t = ctx.groupIdx / all;
         int g = ctx.groupIdx - t * all;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         // no early exit: PoCL miscompiles barriers inside an if (see MatMulKernels); rows past n touch nothing
         int len = t < step.get(Step.BATCH) ? headDim : 0;
         {
@@ -77,7 +75,7 @@ public final class PrefillNormKernels {
                 float a = g < heads ? q.get(o + i) : k.get(o + i);
                 s += a * a;
             }
-            float scale = NormKernels.rmsScale(ctx, part, s, headDim, eps);
+            float scale = NormKernels.rmsScale(ctx, s, headDim, eps);
             if (g < heads) {
                 NormKernels.normRotate(q, o, qNorm, scale, cos, sin, rope, half, half, q, o, lid);
             } else {
