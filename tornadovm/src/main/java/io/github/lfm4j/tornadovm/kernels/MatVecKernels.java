@@ -53,35 +53,19 @@ public final class MatVecKernels {
                                    int cols, int groupSize, int layout, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int base = row * cols;
         float s = 0f;
         for (int j = lid; j < cols; j += groupSize) {
             float w = layout == MatMulKernels.F16 ? F16Bits.toFloat(halves.get(base + j)) : values.get(base + j);
             s += w * x.get(j);
         }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            if (add != 0) {
-                out.set(row, out.get(row) + part[0]);
-            } else {
-                out.set(row, part[0]);
-            }
-        }
+        storeRowSum(ctx, s, groupSize, out, row, add);
     }
 
     public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
                           FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * cols;
         int scaleBase = row * blocks;
@@ -95,28 +79,13 @@ public final class MatVecKernels {
             }
             s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            if (add != 0) {
-                out.set(row, out.get(row) + part[0]);
-            } else {
-                out.set(row, part[0]);
-            }
-        }
+        storeRowSum(ctx, s, groupSize, out, row, add);
     }
 
     public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
                           FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * (cols >> 1);
         int scaleBase = row * blocks;
@@ -131,6 +100,18 @@ public final class MatVecKernels {
             }
             s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
+        storeRowSum(ctx, s, groupSize, out, row, add);
+    }
+
+    /**
+     * The common tail of the matvec kernels: adds the work-group's partial sums {@code s} (a tree reduction in local
+     * memory; every work-item must call it, it holds barriers) and stores the row's result, or adds it when
+     * {@code add != 0}. Inlined by Graal; it allocates its local array itself because one passed in as an argument
+     * is indexed like a Java heap array in the emitted OpenCL (see NormKernels#rmsScale).
+     */
+    static void storeRowSum(KernelContext ctx, float s, int groupSize, FloatArray out, int row, int add) {
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(groupSize);
         part[lid] = s;
         ctx.localBarrier();
         for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
