@@ -26,7 +26,7 @@ final class GraphBuilder {
     private final GridScheduler grids;
     private final KernelContext ctx = new KernelContext();
     private final WorkGroupSizes sizes;
-    // for the prefill matmul's weight arguments a matrix's layout lacks; declared with the graph's first matmul
+    // for the weight arguments a matrix's layout lacks (matmul, F32/F16 matvec and FFN); declared on first use
     private final MatMulKernels.Weights standIns = MatMulKernels.Weights.standIns();
     private boolean standInsDeclared;
     private int tasks;
@@ -91,8 +91,11 @@ final class GraphBuilder {
         int cols = w.cols();
         int accumulate = add ? 1 : 0;
         switch (w.layout()) {
-            case F32 -> graph.task(id, MatVecKernels::f32, ctx, w.values(), in, out, cols, local, accumulate);
-            case F16 -> graph.task(id, MatVecKernels::f16, ctx, w.halves(), in, out, cols, local, accumulate);
+            case F32, F16 -> {
+                MatMulKernels.Weights a = weightArgs(w);
+                graph.task(id, MatVecKernels::unquantized, ctx, a.values(), a.halves(), in, out, cols, local,
+                        MatMulKernels.layoutCode(w.layout()), accumulate);
+            }
             case Q8_0 -> graph.task(id, MatVecKernels::q8, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
                     cols, local, accumulate);
             case Q4_0 -> graph.task(id, MatVecKernels::q4, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
@@ -117,13 +120,28 @@ final class GraphBuilder {
         int local = sizes.matvec(gate);
         grid(id, gate.rows() * local, local);
         switch (gate.layout()) {
-            case F32 -> graph.task(id, FfnKernels::f32, ctx, gate.values(), up.values(), in, out, cols, local);
-            case F16 -> graph.task(id, FfnKernels::f16, ctx, gate.halves(), up.halves(), in, out, cols, local);
+            case F32, F16 -> {
+                MatMulKernels.Weights g = weightArgs(gate), u = weightArgs(up);
+                graph.task(id, FfnKernels::unquantized, ctx, g.values(), g.halves(), u.values(), u.halves(), in, out,
+                        cols, local, MatMulKernels.layoutCode(gate.layout()));
+            }
             case Q8_0 -> graph.task(id, FfnKernels::q8, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
                     inQ.quants(), inQ.scales(), out, cols, local);
             case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
                     inQ.quants(), inQ.scales(), out, cols, local);
         }
+    }
+
+    /**
+     * {@code w}'s arrays for a kernel that takes every layout's arrays (the matmul, the F32/F16 matvec and FFN), with
+     * the graph's stand-ins for those {@code w} lacks; declares the stand-ins for transfer before their first use.
+     */
+    private MatMulKernels.Weights weightArgs(DeviceMatrix w) {
+        if (!standInsDeclared) {
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, standIns.arrays());
+            standInsDeclared = true;
+        }
+        return standIns.of(w);
     }
 
     /** {@code x = row step[TOKEN] of the embedding matrix}. */
@@ -143,12 +161,8 @@ final class GraphBuilder {
      * of at most {@code maxBatch}, float activations; one kernel for every layout (see {@link MatMulKernels}).
      */
     void matmul(String id, DeviceMatrix w, FloatArray in, FloatArray out, boolean add, IntArray step, int maxBatch) {
-        if (!standInsDeclared) {
-            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, standIns.arrays());
-            standInsDeclared = true;
-        }
         int rows = w.rows(), cols = w.cols();
-        MatMulKernels.Weights a = standIns.of(w);
+        MatMulKernels.Weights a = weightArgs(w);
         grid(id, MatMulKernels.groups(rows, maxBatch) * MatMulKernels.LOCAL, MatMulKernels.LOCAL);
         graph.task(id, MatMulKernels::matmul, ctx, a.values(), a.halves(), a.quants(), a.scales(), in, out, step, rows,
                 cols, MatMulKernels.layoutCode(w.layout()), add ? 1 : 0);

@@ -16,70 +16,35 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 public final class FfnKernels {
     private FfnKernels() {}
 
-    public static void f32(KernelContext ctx, FloatArray gate, FloatArray up, FloatArray x, FloatArray out, int cols, int groupSize) {
+    /**
+     * F32 and F16, as {@link MatVecKernels#unquantized}: {@code layout} ({@link MatMulKernels#F32} or
+     * {@link MatMulKernels#F16}) says whether the weights are in the {@code *Values} or the {@code *Halves} arrays; the
+     * others are stand-ins that are never read.
+     */
+    public static void unquantized(KernelContext ctx, FloatArray gateValues, ShortArray gateHalves, FloatArray upValues,
+                                   ShortArray upHalves, FloatArray x, FloatArray out, int cols, int groupSize, int layout) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(groupSize);
-        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         int base = row * cols;
         float sg = 0f;
         float su = 0f;
         for (int j = lid; j < cols; j += groupSize) {
             float xv = x.get(j);
-            sg += gate.get(base + j) * xv;
-            su += up.get(base + j) * xv;
-        }
-        pg[lid] = sg;
-        pu[lid] = su;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                pg[lid] += pg[lid + stride];
-                pu[lid] += pu[lid + stride];
+            if (layout == MatMulKernels.F16) {
+                sg += F16Bits.toFloat(gateHalves.get(base + j)) * xv;
+                su += F16Bits.toFloat(upHalves.get(base + j)) * xv;
+            } else {
+                sg += gateValues.get(base + j) * xv;
+                su += upValues.get(base + j) * xv;
             }
-            ctx.localBarrier();
         }
-        if (lid == 0) {
-            float g = pg[0];
-            out.set(row, g / (1f + TornadoMath.exp(-g)) * pu[0]);
-        }
-    }
-
-    public static void f16(KernelContext ctx, ShortArray gate, ShortArray up, FloatArray x, FloatArray out, int cols, int groupSize) {
-        int row = ctx.groupIdx;
-        int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(groupSize);
-        float[] pu = ctx.allocateFloatLocalArray(groupSize);
-        int base = row * cols;
-        float sg = 0f;
-        float su = 0f;
-        for (int j = lid; j < cols; j += groupSize) {
-            float xv = x.get(j);
-            sg += F16Bits.toFloat(gate.get(base + j)) * xv;
-            su += F16Bits.toFloat(up.get(base + j)) * xv;
-        }
-        pg[lid] = sg;
-        pu[lid] = su;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                pg[lid] += pg[lid + stride];
-                pu[lid] += pu[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            float g = pg[0];
-            out.set(row, g / (1f + TornadoMath.exp(-g)) * pu[0]);
-        }
+        storeSwiGLU(ctx, sg, su, groupSize, out, row);
     }
 
     public static void q8(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, IntArray xq,
                           FloatArray xs, FloatArray out, int cols, int groupSize) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(groupSize);
-        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * cols;
         int scaleBase = row * blocks;
@@ -99,28 +64,13 @@ public final class FfnKernels {
             sg += (float) ag * (gs.get(scaleBase + b) * d);
             su += (float) au * (us.get(scaleBase + b) * d);
         }
-        pg[lid] = sg;
-        pu[lid] = su;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                pg[lid] += pg[lid + stride];
-                pu[lid] += pu[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            float g = pg[0];
-            out.set(row, g / (1f + TornadoMath.exp(-g)) * pu[0]);
-        }
+        storeSwiGLU(ctx, sg, su, groupSize, out, row);
     }
 
     public static void q4(KernelContext ctx, ByteArray gq, FloatArray gs, ByteArray uq, FloatArray us, IntArray xq,
                           FloatArray xs, FloatArray out, int cols, int groupSize) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] pg = ctx.allocateFloatLocalArray(groupSize);
-        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * (cols >> 1);
         int scaleBase = row * blocks;
@@ -144,6 +94,18 @@ public final class FfnKernels {
             sg += (float) ag * (gs.get(scaleBase + b) * d);
             su += (float) au * (us.get(scaleBase + b) * d);
         }
+        storeSwiGLU(ctx, sg, su, groupSize, out, row);
+    }
+
+    /**
+     * The common tail of the kernels above: adds the work-group's partial gate and up sums (one tree reduction for
+     * both; every work-item must call it, it holds barriers) and stores {@code silu(gate) · up} for the row. Inlined
+     * by Graal; it allocates its local arrays itself (see MatVecKernels#storeRowSum).
+     */
+    static void storeSwiGLU(KernelContext ctx, float sg, float su, int groupSize, FloatArray out, int row) {
+        int lid = ctx.localIdx;
+        float[] pg = ctx.allocateFloatLocalArray(groupSize);
+        float[] pu = ctx.allocateFloatLocalArray(groupSize);
         pg[lid] = sg;
         pu[lid] = su;
         ctx.localBarrier();

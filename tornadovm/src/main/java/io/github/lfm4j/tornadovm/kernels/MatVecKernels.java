@@ -8,9 +8,9 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * Matrix-vector products for decode: one work-group of {@code groupSize} work-items per output row; the group adds the
- * work-items' partial sums in local memory. F32: each work-item sums a strided slice of the row (neighbouring
- * work-items read neighbouring weights); F16 likewise, converting ggml's half bits per weight with
- * {@link F16Bits}. Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
+ * work-items' partial sums in local memory. F32 and F16 share one kernel ({@link #unquantized}): each work-item sums
+ * a strided slice of the row (neighbouring work-items read neighbouring weights), F16 converting ggml's half bits per
+ * weight with {@link F16Bits}. Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
  * of 32 ({@link Int8Input}, made by {@link Int8InputKernels#quantize}) exactly as the CPU engine's decode matvec
  * rounds it, so both engines compute the same products; each work-item takes whole blocks (every groupSize-th block),
  * sums weight quant × activation quant in an int (exact) and multiplies by the weight scale × the activation
@@ -43,64 +43,29 @@ public final class MatVecKernels {
      */
     public static final int LOCAL = 64;
 
-    public static void f32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, int cols, int groupSize, int add) {
+    /**
+     * F32 and F16 (float activations): {@code layout} is {@link MatMulKernels#F32} (weights in {@code values}) or
+     * {@link MatMulKernels#F16} (ggml's half bits in {@code halves}, converted per weight by {@link F16Bits}); the
+     * other array is a stand-in that is never read ({@link MatMulKernels.Weights}). TornadoVM compiles the int
+     * {@code layout} in as a constant, so each task keeps only its own layout's load.
+     */
+    public static void unquantized(KernelContext ctx, FloatArray values, ShortArray halves, FloatArray x, FloatArray out,
+                                   int cols, int groupSize, int layout, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int base = row * cols;
         float s = 0f;
         for (int j = lid; j < cols; j += groupSize) {
-            s += w.get(base + j) * x.get(j);
+            float w = layout == MatMulKernels.F16 ? F16Bits.toFloat(halves.get(base + j)) : values.get(base + j);
+            s += w * x.get(j);
         }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            if (add != 0) {
-                out.set(row, out.get(row) + part[0]);
-            } else {
-                out.set(row, part[0]);
-            }
-        }
-    }
-
-    /** F16: ggml's half bits, converted per weight ({@link F16Bits}); float activations, as {@link #f32}. */
-    public static void f16(KernelContext ctx, ShortArray w, FloatArray x, FloatArray out, int cols, int groupSize, int add) {
-        int row = ctx.groupIdx;
-        int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
-        int base = row * cols;
-        float s = 0f;
-        for (int j = lid; j < cols; j += groupSize) {
-            s += F16Bits.toFloat(w.get(base + j)) * x.get(j);
-        }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            if (add != 0) {
-                out.set(row, out.get(row) + part[0]);
-            } else {
-                out.set(row, part[0]);
-            }
-        }
+        storeRowSum(ctx, s, groupSize, out, row, add);
     }
 
     public static void q8(KernelContext ctx, ByteArray q, FloatArray scales, IntArray xq, FloatArray xs,
                           FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * cols;
         int scaleBase = row * blocks;
@@ -114,28 +79,13 @@ public final class MatVecKernels {
             }
             s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        if (lid == 0) {
-            if (add != 0) {
-                out.set(row, out.get(row) + part[0]);
-            } else {
-                out.set(row, part[0]);
-            }
-        }
+        storeRowSum(ctx, s, groupSize, out, row, add);
     }
 
     public static void q4(KernelContext ctx, ByteArray packed, FloatArray scales, IntArray xq, FloatArray xs,
                           FloatArray out, int cols, int groupSize, int add) {
         int row = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(groupSize);
         int blocks = cols >> 5;
         int base = row * (cols >> 1);
         int scaleBase = row * blocks;
@@ -150,6 +100,18 @@ public final class MatVecKernels {
             }
             s += (float) acc * (scales.get(scaleBase + b) * xs.get(b));
         }
+        storeRowSum(ctx, s, groupSize, out, row, add);
+    }
+
+    /**
+     * The common tail of the matvec kernels: adds the work-group's partial sums {@code s} (a tree reduction in local
+     * memory; every work-item must call it, it holds barriers) and stores the row's result, or adds it when
+     * {@code add != 0}. Inlined by Graal; it allocates its local array itself because one passed in as an argument
+     * is indexed like a Java heap array in the emitted OpenCL (see NormKernels#rmsScale).
+     */
+    static void storeRowSum(KernelContext ctx, float s, int groupSize, FloatArray out, int row, int add) {
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(groupSize);
         part[lid] = s;
         ctx.localBarrier();
         for (int stride = groupSize / 2; stride > 0; stride >>= 1) {
@@ -169,6 +131,7 @@ public final class MatVecKernels {
 
     // ---- CPU twins: the same products, one row at a time ----
 
+    /** Twin of {@link #unquantized} for F32. */
     public static void f32Cpu(FloatArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
         for (int r = 0; r < rows; r++) {
             float s = 0f;
@@ -177,7 +140,7 @@ public final class MatVecKernels {
         }
     }
 
-    /** Twin of {@link #f16}; decodes with the JDK's {@code Float.float16ToFloat}, independent of {@link F16Bits}. */
+    /** Twin of {@link #unquantized} for F16; decodes with the JDK's {@code Float.float16ToFloat}, independent of {@link F16Bits}. */
     public static void f16Cpu(ShortArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
         for (int r = 0; r < rows; r++) {
             float s = 0f;

@@ -18,21 +18,12 @@ public final class NormKernels {
     /** One work-group of {@link #LOCAL} work-items. {@code out} may be {@code x}. */
     public static void rmsnorm(KernelContext ctx, FloatArray x, FloatArray w, FloatArray out, int n, float eps) {
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         float s = 0f;
         for (int i = lid; i < n; i += LOCAL) {
             float v = x.get(i);
             s += v * v;
         }
-        part[lid] = s;
-        ctx.localBarrier();
-        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                part[lid] += part[lid + stride];
-            }
-            ctx.localBarrier();
-        }
-        float scale = 1f / TornadoMath.sqrt(part[0] / n + eps);
+        float scale = rmsScale(ctx, s, n, eps);
         for (int i = lid; i < n; i += LOCAL) {
             out.set(i, x.get(i) * scale * w.get(i));
         }
@@ -60,7 +51,6 @@ public final class NormKernels {
                                         int cacheOffset, float eps) {
         int g = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         int half = headDim >> 1;
         int rope = step.get(Step.POSITION) * half;
         if (g < heads) {
@@ -70,23 +60,8 @@ public final class NormKernels {
                 float a = q.get(o + i);
                 s += a * a;
             }
-            part[lid] = s;
-            ctx.localBarrier();
-            for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-                if (lid < stride) {
-                    part[lid] += part[lid + stride];
-                }
-                ctx.localBarrier();
-            }
-            float scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
-            for (int i = lid; i < half; i += LOCAL) {
-                float a = q.get(o + i) * scale * qNorm.get(i);
-                float b = q.get(o + i + half) * scale * qNorm.get(i + half);
-                float c = cos.get(rope + i);
-                float sn = sin.get(rope + i);
-                q.set(o + i, a * c - b * sn);
-                q.set(o + i + half, a * sn + b * c);
-            }
+            float scale = rmsScale(ctx, s, headDim, eps);
+            normRotate(q, o, qNorm, scale, cos, sin, rope, half, half, q, o, lid);
         } else {
             int o = (g - heads) * headDim;
             int dst = cacheOffset + step.get(Step.POSITION) * kvDim + o;
@@ -96,26 +71,55 @@ public final class NormKernels {
                 float a = k.get(o + i);
                 s += a * a;
             }
-            part[lid] = s;
-            ctx.localBarrier();
-            for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-                if (lid < stride) {
-                    part[lid] += part[lid + stride];
-                }
-                ctx.localBarrier();
-            }
-            float scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
-            for (int i = lid; i < write >> 1; i += LOCAL) {
-                float a = k.get(o + i) * scale * kNorm.get(i);
-                float b = k.get(o + i + half) * scale * kNorm.get(i + half);
-                float c = cos.get(rope + i);
-                float sn = sin.get(rope + i);
-                keyCache.set(dst + i, a * c - b * sn);
-                keyCache.set(dst + i + half, a * sn + b * c);
-            }
+            float scale = rmsScale(ctx, s, headDim, eps);
+            normRotate(k, o, kNorm, scale, cos, sin, rope, half, write >> 1, keyCache, dst, lid);
             for (int i = lid; i < write; i += LOCAL) {
                 valueCache.set(dst + i, v.get(o + i));
             }
+        }
+    }
+
+    /*
+     * The helpers below are shared by these kernels and PrefillNormKernels. Graal inlines them into each kernel before
+     * TornadoVM emits OpenCL, barriers included; the emitted code matches the former written-out kernels statement for
+     * statement but for the one difference noted at rmsScale.
+     */
+
+    /**
+     * {@code 1 / sqrt(Σ/n + eps)} where Σ is the sum of the work-group's {@link #LOCAL} partial sums {@code s}, added
+     * by a tree reduction in local memory. Every work-item of the group must call it: it holds barriers. It allocates
+     * its local array itself: one passed in as an argument was indexed like a Java heap array (16-byte header, byte
+     * offsets) in the emitted OpenCL, i.e. past its end; one allocated here is indexed correctly. A kernel calling it
+     * twice (the q and k branches of {@link #qkNormRopeAppend}) gets two arrays of LOCAL floats.
+     */
+    static float rmsScale(KernelContext ctx, float s, int n, float eps) {
+        int lid = ctx.localIdx;
+        float[] part = ctx.allocateFloatLocalArray(LOCAL);
+        part[lid] = s;
+        ctx.localBarrier();
+        for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        return 1f / TornadoMath.sqrt(part[0] / n + eps);
+    }
+
+    /**
+     * One head: normalises {@code src[o..]} by {@code scale · w} and rotates pairs (i, i + half), i < {@code count},
+     * NEOX style by the angles at {@code cos/sin[rope + i]}, into {@code dst[d..]} ({@code dst} may be {@code src}
+     * with {@code d == o}: each work-item reads a pair before writing it). No barriers.
+     */
+    static void normRotate(FloatArray src, int o, FloatArray w, float scale, FloatArray cos, FloatArray sin, int rope,
+                           int half, int count, FloatArray dst, int d, int lid) {
+        for (int i = lid; i < count; i += LOCAL) {
+            float a = src.get(o + i) * scale * w.get(i);
+            float b = src.get(o + i + half) * scale * w.get(i + half);
+            float c = cos.get(rope + i);
+            float sn = sin.get(rope + i);
+            dst.set(d + i, a * c - b * sn);
+            dst.set(d + i + half, a * sn + b * c);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.github.lfm4j.tornadovm.kernels;
 
 import uk.ac.manchester.tornado.api.KernelContext;
-import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -20,7 +19,6 @@ public final class PrefillNormKernels {
                                float eps) {
         int t = ctx.groupIdx;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         // no early exit: PoCL miscompiles barriers inside an if (see MatMulKernels); rows past n sum nothing
         int len = t < step.get(Step.BATCH) ? dim : 0;
         {
@@ -30,15 +28,7 @@ public final class PrefillNormKernels {
                 float v = x.get(o + i);
                 s += v * v;
             }
-            part[lid] = s;
-            ctx.localBarrier();
-            for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-                if (lid < stride) {
-                    part[lid] += part[lid + stride];
-                }
-                ctx.localBarrier();
-            }
-            float scale = 1f / TornadoMath.sqrt(part[0] / dim + eps);
+            float scale = NormKernels.rmsScale(ctx, s, dim, eps);
             for (int i = lid; i < len; i += LOCAL) {
                 out.set(o + i, x.get(o + i) * scale * w.get(i));
             }
@@ -68,7 +58,6 @@ public final class PrefillNormKernels {
         int t = ctx.groupIdx / all;
         int g = ctx.groupIdx - t * all;
         int lid = ctx.localIdx;
-        float[] part = ctx.allocateFloatLocalArray(LOCAL);
         // no early exit: PoCL miscompiles barriers inside an if (see MatMulKernels); rows past n touch nothing
         int len = t < step.get(Step.BATCH) ? headDim : 0;
         {
@@ -86,34 +75,12 @@ public final class PrefillNormKernels {
                 float a = g < heads ? q.get(o + i) : k.get(o + i);
                 s += a * a;
             }
-            part[lid] = s;
-            ctx.localBarrier();
-            for (int stride = LOCAL / 2; stride > 0; stride >>= 1) {
-                if (lid < stride) {
-                    part[lid] += part[lid + stride];
-                }
-                ctx.localBarrier();
-            }
-            float scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
+            float scale = NormKernels.rmsScale(ctx, s, headDim, eps);
             if (g < heads) {
-                for (int i = lid; i < half; i += LOCAL) {
-                    float a = q.get(o + i) * scale * qNorm.get(i);
-                    float b = q.get(o + i + half) * scale * qNorm.get(i + half);
-                    float c = cos.get(rope + i);
-                    float sn = sin.get(rope + i);
-                    q.set(o + i, a * c - b * sn);
-                    q.set(o + i + half, a * sn + b * c);
-                }
+                NormKernels.normRotate(q, o, qNorm, scale, cos, sin, rope, half, half, q, o, lid);
             } else {
                 int dst = cacheOffset + pos * kvDim + (g - heads) * headDim;
-                for (int i = lid; i < half; i += LOCAL) {
-                    float a = k.get(o + i) * scale * kNorm.get(i);
-                    float b = k.get(o + i + half) * scale * kNorm.get(i + half);
-                    float c = cos.get(rope + i);
-                    float sn = sin.get(rope + i);
-                    keyCache.set(dst + i, a * c - b * sn);
-                    keyCache.set(dst + i + half, a * sn + b * c);
-                }
+                NormKernels.normRotate(k, o, kNorm, scale, cos, sin, rope, half, half, keyCache, dst, lid);
                 for (int i = lid; i < len; i += LOCAL) {
                     valueCache.set(dst + i, v.get(o + i));
                 }

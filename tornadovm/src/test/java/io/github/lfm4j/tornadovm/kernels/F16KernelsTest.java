@@ -96,8 +96,10 @@ class F16KernelsTest {
         FloatArray x = random(random, cols, 1f), start = random(random, rows, 3f);
         FloatArray gpu = add ? copy(start) : nan(rows), cpu = copy(start);
         MatVecKernels.f16Cpu(m.halves(), x, cpu, rows, cols, add);
-        run(new Object[]{m.halves(), x, gpu}, new Object[]{gpu},
-                tg -> tg.task("k", MatVecKernels::f16, new KernelContext(), m.halves(), x, gpu, cols, local, add ? 1 : 0),
+        MatMulKernels.Weights w = MatMulKernels.Weights.standIns().of(m);
+        run(new Object[]{w.values(), w.halves(), x, gpu}, new Object[]{gpu},
+                tg -> tg.task("k", MatVecKernels::unquantized, new KernelContext(), w.values(), w.halves(), x, gpu,
+                        cols, local, MatMulKernels.F16, add ? 1 : 0),
                 rows * local, local);
         for (int r = 0; r < rows; r++) {
             double ref = add ? start.get(r) : 0, mag = Math.abs(ref);
@@ -138,8 +140,11 @@ class F16KernelsTest {
         DeviceMatrix gate = matrix(rows, cols, true), up = matrix(rows, cols, true);
         FloatArray x = random(random, cols, 1f), cpu = nan(rows), gpu = nan(rows);
         FfnKernels.ffnCpu(gate, up, x, null, cpu);
-        run(new Object[]{gate.halves(), up.halves(), x}, new Object[]{gpu},
-                tg -> tg.task("k", FfnKernels::f16, new KernelContext(), gate.halves(), up.halves(), x, gpu, cols, local),
+        // one set of stand-ins for both matrices, as the engine passes them
+        MatMulKernels.Weights standIns = MatMulKernels.Weights.standIns(), gw = standIns.of(gate), uw = standIns.of(up);
+        run(new Object[]{standIns.values(), gw.halves(), uw.halves(), x}, new Object[]{gpu},
+                tg -> tg.task("k", FfnKernels::unquantized, new KernelContext(), gw.values(), gw.halves(), uw.values(),
+                        uw.halves(), x, gpu, cols, local, MatMulKernels.F16),
                 rows * local, local);
         for (int r = 0; r < rows; r++) {
             double g = 0, u = 0, mg = 0, mu = 0;

@@ -55,9 +55,14 @@ class FfnKernelsTest {
             assertEquals(ref, cpu.get(r), 1e-4 * Math.max(1, Math.abs(ref)), "twin row " + r);
         }
         switch (type) {
-            case F32 -> run(new Object[]{gate.values(), up.values(), x}, new Object[]{gpu},
-                    tg -> tg.task("k", FfnKernels::f32, new KernelContext(), gate.values(), up.values(), x, gpu, cols, local),
-                    rows * local, local);
+            case F32 -> {
+                // one set of stand-ins for both matrices, as the engine passes them
+                MatMulKernels.Weights standIns = MatMulKernels.Weights.standIns(), g = standIns.of(gate), u = standIns.of(up);
+                run(new Object[]{g.values(), u.values(), standIns.halves(), x}, new Object[]{gpu},
+                        tg -> tg.task("k", FfnKernels::unquantized, new KernelContext(), g.values(), g.halves(),
+                                u.values(), u.halves(), x, gpu, cols, local, MatMulKernels.F32),
+                        rows * local, local);
+            }
             case Q8_0 -> run(new Object[]{gate.quants(), gate.scales(), up.quants(), up.scales(), xq.quants(),
                             xq.scales()}, new Object[]{gpu},
                     tg -> tg.task("k", FfnKernels::q8, new KernelContext(), gate.quants(), gate.scales(), up.quants(),

@@ -44,8 +44,10 @@ class MatVecKernelsTest {
         switch (m.layout()) {
             case F32 -> {
                 MatVecKernels.f32Cpu(m.values(), x, cpu, rows, cols, add);
-                run(new Object[]{m.values(), x, gpu}, new Object[]{gpu}, 
-                        tg -> tg.task("k", MatVecKernels::f32, new KernelContext(), m.values(), x, gpu, cols, local, add ? 1 : 0),
+                MatMulKernels.Weights w = MatMulKernels.Weights.standIns().of(m);
+                run(new Object[]{w.values(), w.halves(), x, gpu}, new Object[]{gpu},
+                        tg -> tg.task("k", MatVecKernels::unquantized, new KernelContext(), w.values(), w.halves(), x,
+                                gpu, cols, local, MatMulKernels.F32, add ? 1 : 0),
                         rows * local, local);
             }
             case Q8_0 -> {
