@@ -44,8 +44,7 @@ public final class Parallel implements AutoCloseable {
         this.threads = threads < 1 ? Runtime.getRuntime().availableProcessors() : threads;
         this.workers = new Thread[this.threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            final int index = i + 1;
-            workers[i] = Thread.ofPlatform().daemon().name("lfm4j-worker-" + index).start(() -> workerLoop(index));
+            workers[i] = Thread.ofPlatform().daemon().name("lfm4j-worker-" + (i + 1)).start(this::workerLoop);
         }
     }
 
@@ -101,7 +100,7 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void workerLoop(int index) {
+    private void workerLoop() {
         long seen = 0;
         while (true) {
             int spins = 0;

@@ -11,10 +11,10 @@ import java.util.Map;
  * Splits matrix products' output rows across the worker threads. A single mutable instance per session is reused
  * for every product so that a decode step (about a hundred products) allocates nothing once warm.
  * <p>
- * For one token (decode), an input that the kernels round to int8 is rounded here once, not once per thread and
- * chunk; and products reading the same input (q, k, v; gate, up) run as one parallel job over their concatenated
- * rows: one hand-off to the workers instead of two or three, and the threads that finish one matrix early go on
- * with the next instead of waiting.
+ * Products reading the same input (q, k, v; gate, up) run as one parallel job over their concatenated rows: one
+ * hand-off to the workers instead of two or three, and the threads that finish one matrix early go on with the next
+ * instead of waiting. For one token (decode), an input that the kernels round to int8 is rounded here once, not
+ * once per thread and chunk.
  */
 final class MatmulRunner implements Parallel.RangeBody {
     /** Chunk boundaries at multiples of this many rows, so kernels that process rows in groups get whole groups. */
@@ -39,24 +39,24 @@ final class MatmulRunner implements Parallel.RangeBody {
     void apply(MatrixKernel kernel, float[] x, int n, float[] out) {
         one[0] = kernel;
         oneOut[0] = out;
-        if (n == 1) applyAll(one, x, oneOut);
-        else run(one, x, null, n, oneOut);
+        applyAll(one, x, n, oneOut);
     }
 
     /**
-     * One token: {@code outs[i] = kernels[i] · x} for matrices of the same width, as one parallel job (chunks split
-     * rows at multiples of 16 of the concatenation, so row groups stay whole when row counts are multiples of 16).
+     * {@code outs[i] = kernels[i] · x} (as {@link #apply}) for matrices of the same width, as one parallel job (chunks
+     * split rows at multiples of 16 of the concatenation, so row groups stay whole when row counts are multiples of
+     * 16). For one token, an input the kernels round to int8 is rounded here once.
      */
-    void applyAll(MatrixKernel[] kernels, float[] x, float[][] outs) {
+    void applyAll(MatrixKernel[] kernels, float[] x, int n, float[][] outs) {
         Int8Activations q = null;
         for (MatrixKernel k : kernels) {
             if (k.cols() != kernels[0].cols()) throw new IllegalArgumentException("products of different widths");
-            if (k.roundsInputToInt8() && q == null) {
+            if (n == 1 && k.roundsInputToInt8() && q == null) {
                 q = rounded.computeIfAbsent(k.cols(), Int8Activations::new);
                 q.quantize(x, 0);
             }
         }
-        run(kernels, x, q, 1, outs);
+        run(kernels, x, q, n, outs);
     }
 
     private void run(MatrixKernel[] kernels, float[] x, Int8Activations xq, int n, float[][] outs) {

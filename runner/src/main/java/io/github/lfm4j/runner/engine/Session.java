@@ -51,7 +51,7 @@ public final class Session implements EngineSession {
     private final float[] cos, sin, scores, logits, last;
     private final MatmulRunner matmul;
     private final AttentionRunner attention = new AttentionRunner();
-    /** Per layer, the products that read the same normed input, run together when decoding one token. */
+    /** Per layer, the products that read the same normed input, run together as one parallel job. */
     private final MatrixKernel[][] qkv, gateUp;
     private final float[][] qkvOut, gateUpOut;
 
@@ -264,12 +264,7 @@ public final class Session implements EngineSession {
             VectorOps.add(o, 0, x, 0, n * dim);
 
             for (int t = 0; t < n; t++) VectorOps.rmsnorm(h, t * dim, x, t * dim, layer.ffnNorm(), dim, eps);
-            if (n == 1) {
-                matmul.applyAll(gateUp[l], h, gateUpOut);
-            } else {
-                matmul.apply(layer.gate(), h, n, gate);
-                matmul.apply(layer.up(), h, n, up);
-            }
+            matmul.applyAll(gateUp[l], h, n, gateUpOut);
             VectorOps.swiglu(gate, 0, up, 0, n * ffn);
             matmul.apply(layer.down(), gate, n, o);
             VectorOps.add(o, 0, x, 0, n * dim);
@@ -309,13 +304,7 @@ public final class Session implements EngineSession {
     }
 
     private void attentionBlock(int l, Lfm2Model.Layer layer, int n) {
-        if (n == 1) {
-            matmul.applyAll(qkv[l], h, qkvOut);
-        } else {
-            matmul.apply(layer.wq(), h, n, q);
-            matmul.apply(layer.wk(), h, n, k);
-            matmul.apply(layer.wv(), h, n, v);
-        }
+        matmul.applyAll(qkv[l], h, n, qkvOut);
         int half = headDim / 2;
         int kvHeads = layer.kvHeads();
         float[][] kc = keyCache[layer.cacheIndex()], vc = valueCache[layer.cacheIndex()];
