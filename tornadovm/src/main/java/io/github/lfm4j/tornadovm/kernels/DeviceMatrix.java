@@ -176,12 +176,21 @@ public final class DeviceMatrix {
         return switch (layout) {
             case F32 -> values.get((int) i);
             case F16 -> Float.float16ToFloat(halves.get((int) i));
-            case Q8_0 -> scales.get((int) (i >> 5)) * quants.get((int) i);
+            case Q8_0, Q4_0 -> scales.get((int) (i >> 5)) * quant(row, col);
+        };
+    }
+
+    /** Q8_0/Q4_0: the integer quant of the weight at (row, col), which times its block's scale is the weight. */
+    public int quant(int row, int col) {
+        long i = (long) row * cols + col;
+        return switch (layout) {
+            case Q8_0 -> quants.get((int) i);
             case Q4_0 -> {
                 int block = (int) (i >> 5), within = (int) (i & 31);
                 int v = quants.get(block * 16 + (within & 15)) & 0xFF;
-                yield scales.get(block) * ((within < 16 ? v & 15 : v >> 4) - 8);
+                yield (within < 16 ? v & 15 : v >> 4) - 8;
             }
+            case F32, F16 -> throw new IllegalStateException(layout + " weights have no quants");
         };
     }
 }

@@ -127,26 +127,9 @@ public final class FfnKernels {
      * ({@code xq}, from {@link Int8InputKernels#quantizeCpu}); F32 and F16 take {@code x} itself ({@code xq} may be null).
      */
     public static void ffnCpu(DeviceMatrix gate, DeviceMatrix up, FloatArray x, Int8Input xq, FloatArray out) {
-        int rows = gate.rows(), cols = gate.cols();
-        FloatArray u = new FloatArray(rows);
-        switch (gate.layout()) {
-            case F32 -> {
-                MatVecKernels.f32Cpu(gate.values(), x, out, rows, cols, false);
-                MatVecKernels.f32Cpu(up.values(), x, u, rows, cols, false);
-            }
-            case F16 -> {
-                MatVecKernels.f16Cpu(gate.halves(), x, out, rows, cols, false);
-                MatVecKernels.f16Cpu(up.halves(), x, u, rows, cols, false);
-            }
-            case Q8_0 -> {
-                MatVecKernels.q8Cpu(gate.quants(), gate.scales(), xq, out, rows, cols, false);
-                MatVecKernels.q8Cpu(up.quants(), up.scales(), xq, u, rows, cols, false);
-            }
-            case Q4_0 -> {
-                MatVecKernels.q4Cpu(gate.quants(), gate.scales(), xq, out, rows, cols, false);
-                MatVecKernels.q4Cpu(up.quants(), up.scales(), xq, u, rows, cols, false);
-            }
-        }
-        ElementwiseKernels.swigluCpu(out, u, rows);
+        FloatArray u = new FloatArray(up.rows());
+        MatVecKernels.matvecCpu(gate, x, xq, out, false);
+        MatVecKernels.matvecCpu(up, x, xq, u, false);
+        ElementwiseKernels.swigluCpu(out, u, gate.rows());
     }
 }

@@ -131,50 +131,26 @@ public final class MatVecKernels {
 
     // ---- CPU twins: the same products, one row at a time ----
 
-    /** Twin of {@link #unquantized} for F32. */
-    public static void f32Cpu(FloatArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
+    /**
+     * Twin of every matvec kernel: {@code out = W·x}, or {@code out += W·x} when {@code add}, one row at a time. F32
+     * and F16 multiply the float input {@code x} (F16 decoded with the JDK's {@code Float.float16ToFloat},
+     * independent of {@link F16Bits}); Q8_0 and Q4_0 multiply the int8-rounded input {@code xq} (from
+     * {@link Int8InputKernels#quantizeCpu}) exactly as the kernels do: an int sum of quant products per block of 32,
+     * times the weight scale times the activation scale. {@code xq} may be null for F32/F16, {@code x} for Q8_0/Q4_0.
+     */
+    public static void matvecCpu(DeviceMatrix w, FloatArray x, Int8Input xq, FloatArray out, boolean add) {
+        int rows = w.rows(), cols = w.cols(), blocks = cols / 32;
+        boolean quantized = w.layout() == DeviceMatrix.Layout.Q8_0 || w.layout() == DeviceMatrix.Layout.Q4_0;
         for (int r = 0; r < rows; r++) {
             float s = 0f;
-            for (int j = 0; j < cols; j++) s += w.get(r * cols + j) * x.get(j);
-            out.set(r, add ? out.get(r) + s : s);
-        }
-    }
-
-    /** Twin of {@link #unquantized} for F16; decodes with the JDK's {@code Float.float16ToFloat}, independent of {@link F16Bits}. */
-    public static void f16Cpu(ShortArray w, FloatArray x, FloatArray out, int rows, int cols, boolean add) {
-        for (int r = 0; r < rows; r++) {
-            float s = 0f;
-            for (int j = 0; j < cols; j++) s += Float.float16ToFloat(w.get(r * cols + j)) * x.get(j);
-            out.set(r, add ? out.get(r) + s : s);
-        }
-    }
-
-    public static void q8Cpu(ByteArray q, FloatArray scales, Int8Input x, FloatArray out, int rows, int cols,
-                             boolean add) {
-        int blocks = cols / 32;
-        for (int r = 0; r < rows; r++) {
-            float s = 0f;
-            for (int b = 0; b < blocks; b++) {
-                int acc = 0;
-                for (int j = 0; j < 32; j++) acc += q.get(r * cols + b * 32 + j) * x.quants().get(b * 32 + j);
-                s += acc * (scales.get(r * blocks + b) * x.scales().get(b));
-            }
-            out.set(r, add ? out.get(r) + s : s);
-        }
-    }
-
-    public static void q4Cpu(ByteArray packed, FloatArray scales, Int8Input x, FloatArray out, int rows, int cols,
-                             boolean add) {
-        int blocks = cols / 32;
-        for (int r = 0; r < rows; r++) {
-            float s = 0f;
-            for (int b = 0; b < blocks; b++) {
-                int acc = 0;
-                for (int j = 0; j < 16; j++) {
-                    int v = packed.get(r * (cols / 2) + b * 16 + j) & 0xFF;
-                    acc += ((v & 15) - 8) * x.quants().get(b * 32 + j) + ((v >> 4) - 8) * x.quants().get(b * 32 + j + 16);
+            if (quantized) {
+                for (int b = 0; b < blocks; b++) {
+                    int acc = 0;
+                    for (int j = 0; j < 32; j++) acc += w.quant(r, b * 32 + j) * xq.quants().get(b * 32 + j);
+                    s += acc * (w.scales().get(r * blocks + b) * xq.scales().get(b));
                 }
-                s += acc * (scales.get(r * blocks + b) * x.scales().get(b));
+            } else {
+                for (int j = 0; j < cols; j++) s += w.value(r, j) * x.get(j);
             }
             out.set(r, add ? out.get(r) + s : s);
         }

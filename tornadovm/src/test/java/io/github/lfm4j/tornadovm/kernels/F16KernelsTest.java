@@ -95,7 +95,7 @@ class F16KernelsTest {
         DeviceMatrix m = matrix(rows, cols, false);
         FloatArray x = random(random, cols, 1f), start = random(random, rows, 3f);
         FloatArray gpu = add ? copy(start) : nan(rows), cpu = copy(start);
-        MatVecKernels.f16Cpu(m.halves(), x, cpu, rows, cols, add);
+        MatVecKernels.matvecCpu(m, x, null, cpu, add);
         MatMulKernels.Weights w = MatMulKernels.Weights.standIns().of(m);
         run(new Object[]{w.values(), w.halves(), x, gpu}, new Object[]{gpu},
                 tg -> tg.task("k", MatVecKernels::unquantized, new KernelContext(), w.values(), w.halves(), x, gpu,

@@ -41,9 +41,9 @@ class MatVecKernelsTest {
         FloatArray start = random(random, rows, 3f);
         FloatArray gpu = add ? copy(start) : nan(rows), cpu = copy(start);
         Int8Input xq = Int8InputKernels.quantizeCpu(x);
+        MatVecKernels.matvecCpu(m, x, xq, cpu, add);
         switch (m.layout()) {
             case F32 -> {
-                MatVecKernels.f32Cpu(m.values(), x, cpu, rows, cols, add);
                 MatMulKernels.Weights w = MatMulKernels.Weights.standIns().of(m);
                 run(new Object[]{w.values(), w.halves(), x, gpu}, new Object[]{gpu},
                         tg -> tg.task("k", MatVecKernels::unquantized, new KernelContext(), w.values(), w.halves(), x,
@@ -51,14 +51,12 @@ class MatVecKernelsTest {
                         rows * local, local);
             }
             case Q8_0 -> {
-                MatVecKernels.q8Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
                 run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, 
                         tg -> tg.task("k", MatVecKernels::q8, new KernelContext(), m.quants(), m.scales(), xq.quants(),
                         xq.scales(), gpu, cols, local, add ? 1 : 0),
                         rows * local, local);
             }
             case Q4_0 -> {
-                MatVecKernels.q4Cpu(m.quants(), m.scales(), xq, cpu, rows, cols, add);
                 run(new Object[]{m.quants(), m.scales(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu}, 
                         tg -> tg.task("k", MatVecKernels::q4, new KernelContext(), m.quants(), m.scales(), xq.quants(),
                         xq.scales(), gpu, cols, local, add ? 1 : 0),
