@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Side by side with llama.cpp: alternates rounds of llama.cpp (through node-llama-cpp, see llama-cpp-node-bench.mjs)
+# and `lfm4j bench` on the same GGUF and thread count, then prints each round and lfm4j's share of llama.cpp's mean.
+#
+#   bench/scripts/side-by-side.sh MODEL.gguf [ROUNDS] [THREADS]      (defaults: 3 rounds, 2 threads)
+#
+# Why rounds, interleaved: on shared or virtual machines the speed of both programs drifts by 10-20 % over minutes
+# (measured on the project's build machines), so one run of each, minutes apart, compares the machine's moods as much
+# as the engines. node-llama-cpp is installed once into LLAMA_NODE_DIR (default ~/.cache/lfm4j/node-llama-cpp).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+root="$(cd "$here/../.." && pwd -P)"
+model="${1:?usage: side-by-side.sh MODEL.gguf [ROUNDS] [THREADS]}"
+rounds="${2:-3}" threads="${3:-2}"
+[ -f "$model" ] || { echo "side-by-side: no such file: $model" >&2; exit 2; }
+command -v node >/dev/null || { echo "side-by-side: node is needed for llama.cpp (node-llama-cpp)" >&2; exit 2; }
+
+dir="${LLAMA_NODE_DIR:-$HOME/.cache/lfm4j/node-llama-cpp}"
+if [ ! -d "$dir/node_modules/node-llama-cpp" ]; then
+  echo "installing node-llama-cpp 3.22.1 into $dir" >&2
+  mkdir -p "$dir" && npm install --silent --prefix "$dir" node-llama-cpp@3.22.1 >&2
+fi
+# an ES module resolves its imports next to itself, so the script runs from the directory that has node_modules
+cp "$here/llama-cpp-node-bench.mjs" "$dir/"
+
+# "pp512 M ± S tok/s, tg128 M ± S tok/s" from the node script; "| pp512 | M ± S |" rows from lfm4j bench
+llama_pp=() llama_tg=() lfm_pp=() lfm_tg=()
+for ((r = 1; r <= rounds; r++)); do
+  out="$(cd "$dir" && node llama-cpp-node-bench.mjs "$model" "$threads" 3)"
+  llama_pp+=("$(sed -n 's/.*pp512 \([0-9.]*\) ±.*/\1/p' <<<"$out")")
+  llama_tg+=("$(sed -n 's/.*tg128 \([0-9.]*\) ±.*/\1/p' <<<"$out")")
+  out="$("$root/lfm4j" bench -m "$model" -t "$threads" -p 512 -n 128 -r 3 --progress none 2>/dev/null)"
+  lfm_pp+=("$(awk -F'|' '$7 ~ /pp512/ {split($8, a, " "); print a[1]}' <<<"$out")")
+  lfm_tg+=("$(awk -F'|' '$7 ~ /tg128/ {split($8, a, " "); print a[1]}' <<<"$out")")
+  printf 'round %d: llama.cpp pp512 %s tg128 %s | lfm4j pp512 %s tg128 %s tok/s\n' "$r" \
+    "${llama_pp[-1]}" "${llama_tg[-1]}" "${lfm_pp[-1]}" "${lfm_tg[-1]}"
+done
+mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s / NF }' <<<"$*"; }
+for t in pp tg; do
+  eval "a=(\"\${llama_$t[@]}\") b=(\"\${lfm_$t[@]}\")"
+  ma="$(mean "${a[@]}")" mb="$(mean "${b[@]}")"
+  awk -v t="$t" -v a="$ma" -v b="$mb" -v n="$rounds" -v th="$threads" \
+    'BEGIN { printf "%s (%d threads, %d rounds): llama.cpp %.2f, lfm4j %.2f tok/s = %.0f %%\n", (t == "pp" ? "prefill pp512" : "decode tg128"), th, n, a, b, 100 * b / a }'
+done
