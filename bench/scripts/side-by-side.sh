@@ -36,9 +36,10 @@ for ((r = 1; r <= rounds; r++)); do
     "${llama_pp[-1]}" "${llama_tg[-1]}" "${lfm_pp[-1]}" "${lfm_tg[-1]}"
 done
 mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s / NF }' <<<"$*"; }
-for t in pp tg; do
-  eval "a=(\"\${llama_$t[@]}\") b=(\"\${lfm_$t[@]}\")"
-  ma="$(mean "${a[@]}")" mb="$(mean "${b[@]}")"
-  awk -v t="$t" -v a="$ma" -v b="$mb" -v n="$rounds" -v th="$threads" \
-    'BEGIN { printf "%s (%d threads, %d rounds): llama.cpp %.2f, lfm4j %.2f tok/s = %.0f %%\n", (t == "pp" ? "prefill pp512" : "decode tg128"), th, n, a, b, 100 * b / a }'
-done
+report() { # label, llama.cpp's numbers, lfm4j's numbers (array names)
+  local -n a="$2" b="$3"
+  awk -v t="$1" -v a="$(mean "${a[@]}")" -v b="$(mean "${b[@]}")" -v n="$rounds" -v th="$threads" \
+    'BEGIN { printf "%s (%d threads, %d rounds): llama.cpp %.2f, lfm4j %.2f tok/s = %.0f %%\n", t, th, n, a, b, 100 * b / a }'
+}
+report "prefill pp512" llama_pp lfm_pp
+report "decode tg128" llama_tg lfm_tg
