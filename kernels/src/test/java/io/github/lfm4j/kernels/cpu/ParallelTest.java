@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ParallelTest {
 
@@ -43,9 +44,11 @@ class ParallelTest {
     @Test
     void aStalledThreadLeavesTheRemainingChunksToTheOthers() {
         try (Parallel p = new Parallel(2)) {
+            java.util.Map<String, Integer> indicesByThread = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.Map<String, Integer> chunksByThread = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
             p.forRange(800, 1, (s, e) -> {
+                indicesByThread.merge(Thread.currentThread().getName(), e - s, Integer::sum);
                 chunksByThread.merge(Thread.currentThread().getName(), 1, Integer::sum);
                 if (stalled.compareAndSet(false, true)) {
                     try {
@@ -55,10 +58,36 @@ class ParallelTest {
                     }
                 }
             });
-            int total = chunksByThread.values().stream().mapToInt(Integer::intValue).sum();
-            assertEquals(2 * Parallel.CHUNKS_PER_THREAD, total, chunksByThread.toString());
             assertEquals(2, chunksByThread.size(), "both threads worked: " + chunksByThread);
             assertEquals(1, java.util.Collections.min(chunksByThread.values()), "the stalled thread did one chunk: " + chunksByThread);
+            // its one chunk was one of the first two claims (a quarter of the range, or a quarter of the rest, at 2
+            // threads); the other thread did all the rest
+            int stalledShare = java.util.Collections.min(indicesByThread.values());
+            assertTrue(stalledShare == 200 || stalledShare == 150, indicesByThread.toString());
+            assertEquals(800 - stalledShare, java.util.Collections.max(indicesByThread.values()), indicesByThread.toString());
+        }
+    }
+
+    /** Chunks shrink along the range (long contiguous runs first, short ones last), down to the floor. */
+    @Test
+    void chunksShrinkTowardsTheEndOfTheRange() {
+        for (int threads : new int[]{2, 4}) {
+            try (Parallel p = new Parallel(threads)) {
+                int n = 16384, g = 16, units = n / g;
+                java.util.concurrent.ConcurrentSkipListMap<Integer, Integer> sizeByStart = new java.util.concurrent.ConcurrentSkipListMap<>();
+                p.forRange(n, g, (s, e) -> sizeByStart.put(s, e - s));
+                int floor = units / (threads * Parallel.TAIL_CHUNKS_PER_THREAD) * g;
+                assertEquals(units / (2 * threads) * g, sizeByStart.firstEntry().getValue(), "first chunk: " + sizeByStart);
+                int previous = Integer.MAX_VALUE;
+                for (var c : sizeByStart.entrySet()) {
+                    if (c.getKey() + c.getValue() < n) {
+                        assertTrue(c.getValue() <= previous, "sizes do not grow along the range: " + sizeByStart);
+                        assertTrue(c.getValue() >= floor, "no chunk below the floor but the last: " + sizeByStart);
+                    }
+                    previous = c.getValue();
+                }
+                assertTrue(sizeByStart.lastEntry().getValue() <= floor, "the last chunk is at most the floor: " + sizeByStart);
+            }
         }
     }
 
