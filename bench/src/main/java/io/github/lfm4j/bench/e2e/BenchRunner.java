@@ -35,11 +35,22 @@ public final class BenchRunner {
 
     private final BenchSettings settings;
     private final Progress progress;
+    private final boolean repack;
 
-    /** Checks every device's engine first, so a missing GPU engine fails before any work is done. */
+    /** With the CPU engine's repacking on ({@link #BenchRunner(BenchSettings, Progress, boolean)}). */
     public BenchRunner(BenchSettings settings, Progress progress) {
+        this(settings, progress, true);
+    }
+
+    /**
+     * Checks every device's engine first, so a missing GPU engine fails before any work is done.
+     *
+     * @param repack let the CPU engine repack matrices into faster layouts ({@code --no-repack} turns it off)
+     */
+    public BenchRunner(BenchSettings settings, Progress progress, boolean repack) {
         this.settings = settings;
         this.progress = progress;
+        this.repack = repack;
         for (Device d : settings.devices()) InferenceEngine.requireAvailable(d);
     }
 
@@ -61,7 +72,7 @@ public final class BenchRunner {
         progress.begin(who + ": loading model");
         ProcessMemory.resetPeak();
         long t0 = System.nanoTime();
-        try (InferenceEngine engine = InferenceEngine.open(device, model, threads, settings.contextNeeded())) {
+        try (InferenceEngine engine = InferenceEngine.open(device, model, threads, settings.contextNeeded(), repack)) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             List<TestResult> results = new ArrayList<>();
             for (int p : settings.promptLengths()) results.add(promptProcessing(engine, who, p));

@@ -37,11 +37,12 @@ public final class InferenceEngine implements AutoCloseable {
      * device: GPU numbers must come from a GPU.
      *
      * @param threads CPU worker threads, at least 1 (the GPU engine drives the device from the calling thread)
+     * @param repack  let the CPU engine repack matrices into faster layouts ({@link ModelOptions#repack()})
      */
-    public static InferenceEngine open(Device device, Path model, int threads, int context) {
+    public static InferenceEngine open(Device device, Path model, int threads, int context, boolean repack) {
         if (device == Device.AUTO) throw new IllegalArgumentException("benchmark devices are cpu or gpu, not auto");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        ModelOptions options = new ModelOptions(device, threads, context);
+        ModelOptions options = new ModelOptions(device, threads, context, repack);
         LoadedEngine e = LoadedEngine.load(model, options, System.err::println);
         try {
             return new InferenceEngine(e, device == Device.GPU ? 1 : threads);

@@ -61,7 +61,11 @@ abstract class Int8DotKernel extends RowDecodingKernel {
     private final ThreadLocal<Int8Activations> activations;
 
     Int8DotKernel(Tensor w) {
-        super(w);
+        this(w, w.data());
+    }
+
+    Int8DotKernel(Tensor w, java.lang.foreign.MemorySegment data) {
+        super(w, data);
         this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }
 

@@ -7,6 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
+import java.lang.foreign.MemorySegment;
+
 import static io.github.lfm4j.kernels.cpu.VectorWidth.B64;
 import static io.github.lfm4j.kernels.cpu.VectorWidth.B64_PARTS;
 
@@ -61,14 +63,23 @@ final class Q4_0MatrixKernel extends Int8DotKernel {
     @Override
     void decodeRow(int row, float[] dst, int off) {
         long base = row * rowBytes;
+        decodeBlocks(data, base, base + 2, BLOCK_BYTES, cols / BLOCK, dst, off);
+    }
+
+    /**
+     * Decodes {@code blocks} blocks whose scales lie at {@code scales + stride·b} and quant runs at
+     * {@code quants + stride·b} into {@code dst[off ..]}: one row of this layout (stride 18) or of the interleaved one
+     * ({@link Q4_0InterleavedMatrixKernel}).
+     */
+    static void decodeBlocks(MemorySegment data, long scales, long quants, long stride, int blocks, float[] dst, int off) {
         // Eight bytes per load, the narrowest there is: one int vector at 256 bits; at 128 bits two conversion
         // parts, one pass over the row each (a loop over parts inside the block loop cost 8% at 256 bits).
-        for (int part = 0; part < B64_PARTS; part++) for (int b = 0; b < cols / BLOCK; b++) {
-            long o = base + (long) BLOCK_BYTES * b;
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)));
+        for (int part = 0; part < B64_PARTS; part++) for (int b = 0; b < blocks; b++) {
+            long o = quants + stride * b;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, scales + stride * b)));
             int p = off + BLOCK * b + FL * part;
-            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 2, LE).castShape(I, part);
-            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 10, LE).castShape(I, part);
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B64, data, o, LE).castShape(I, part);
+            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B64, data, o + 8, LE).castShape(I, part);
             ((FloatVector) q0.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p);
             ((FloatVector) q1.and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 8);
             ((FloatVector) q0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).castShape(F, 0)).mul(d).intoArray(dst, p + 16);

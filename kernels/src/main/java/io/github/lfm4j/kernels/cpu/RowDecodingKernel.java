@@ -35,8 +35,13 @@ abstract class RowDecodingKernel implements MatrixKernel {
     private final ThreadLocal<float[]> scratch;
 
     RowDecodingKernel(Tensor w) {
+        this(w, w.data());
+    }
+
+    /** A kernel over {@code w}'s shape whose encoded rows are {@code data} (the tensor's own bytes, or a repacking). */
+    RowDecodingKernel(Tensor w, MemorySegment data) {
         VectorWidth.bits(); // a bad -Dlfm4j.vectorBits fails here, at the first kernel, as a one-line error
-        this.data = w.data();
+        this.data = data;
         this.rows = Math.toIntExact(w.rows());
         this.cols = Math.toIntExact(w.cols());
         this.rowBytes = w.rowBytes();

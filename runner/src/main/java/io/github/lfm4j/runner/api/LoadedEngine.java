@@ -96,7 +96,7 @@ public final class LoadedEngine implements AutoCloseable {
     }
 
     private static LoadedEngine loadCpu(Path path, ModelOptions options) {
-        Lfm2Model m = Lfm2Model.load(path, options.threads());
+        Lfm2Model m = Lfm2Model.load(path, options.threads(), options.repack());
         try {
             int context = resolveContext(options.contextSize(), m.config().contextLength(), m.config().contextLength());
             return new LoadedEngine(m, null, m.file(), context);

@@ -9,27 +9,39 @@ package io.github.lfm4j.runner.api;
  *                    CPU, where memory for the KV cache is allocated as a conversation grows, and
  *                    {@link LoadedEngine#GPU_DEFAULT_CONTEXT} (at most the trained one) on the GPU, whose KV cache is
  *                    allocated on the device up front
+ * @param repack      let the CPU engine copy matrices into a faster arrangement at load (Q4_0 on 256-bit vectors:
+ *                    about 1.2x decode speed, the same results bit for bit); false keeps every matrix memory-mapped
+ *                    as stored (llama.cpp's {@code --no-repack})
  */
-public record ModelOptions(Device device, int threads, int contextSize) {
+public record ModelOptions(Device device, int threads, int contextSize, boolean repack) {
 
     public ModelOptions {
         if (device == null) device = Device.AUTO;
     }
 
-    /** AUTO device, all processors, the model's own context length. */
+    /** With repacking on. */
+    public ModelOptions(Device device, int threads, int contextSize) {
+        this(device, threads, contextSize, true);
+    }
+
+    /** AUTO device, all processors, the model's own context length, repacking on. */
     public static ModelOptions defaults() {
-        return new ModelOptions(Device.AUTO, 0, 0);
+        return new ModelOptions(Device.AUTO, 0, 0, true);
     }
 
     public ModelOptions withDevice(Device d) {
-        return new ModelOptions(d, threads, contextSize);
+        return new ModelOptions(d, threads, contextSize, repack);
     }
 
     public ModelOptions withThreads(int n) {
-        return new ModelOptions(device, n, contextSize);
+        return new ModelOptions(device, n, contextSize, repack);
     }
 
     public ModelOptions withContextSize(int tokens) {
-        return new ModelOptions(device, threads, tokens);
+        return new ModelOptions(device, threads, tokens, repack);
+    }
+
+    public ModelOptions withRepack(boolean on) {
+        return new ModelOptions(device, threads, contextSize, on);
     }
 }

@@ -66,7 +66,7 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() {
         if (thinkBudget < -1) throw new IllegalArgumentException("--think-budget must be >= -1, got " + thinkBudget);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
-        ModelOptions mo = ModelOptions.defaults().withDevice(engine.device()).withThreads(engine.threads).withContextSize(context);
+        ModelOptions mo = engine.modelOptions(context);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.console().isTerminal();
         try (LanguageModel m = LanguageModel.load(engine.model, mo);

@@ -1,6 +1,7 @@
 package io.github.lfm4j.runner.cli;
 
 import io.github.lfm4j.runner.api.Device;
+import io.github.lfm4j.runner.api.ModelOptions;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -22,8 +23,18 @@ final class EngineOptions {
                     + "when the GPU engine offers one, else the CPU).")
     String device;
 
+    @Option(names = "--no-repack",
+            description = "Keep all weights memory-mapped as stored; by default the CPU engine copies Q4_0 matrices "
+                    + "into an interleaved layout at load, for faster decoding (same results).")
+    boolean noRepack;
+
     /** The parsed --device (a one-line error for an unknown name). */
     Device device() {
         return Device.parse(device);
+    }
+
+    /** Device, threads and repacking from these options, with a context of {@code context} tokens. */
+    ModelOptions modelOptions(int context) {
+        return new ModelOptions(device(), threads, context, !noRepack);
     }
 }

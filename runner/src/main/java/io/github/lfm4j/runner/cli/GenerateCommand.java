@@ -85,8 +85,8 @@ public final class GenerateCommand implements Callable<Integer> {
         if (prompt != null) {
             if (ignoreEos) throw new IllegalArgumentException("--ignore-eos works with --tokens only");
             if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
-            return TextGenerateMode.run(new TextGenerateMode.Request(engine.model, prompt, chat, maxTokens, sampling.toParams(),
-                    engine.device(), engine.threads, context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
+            return TextGenerateMode.run(new TextGenerateMode.Request(engine, prompt, chat, maxTokens, sampling.toParams(),
+                    context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (!Files.isRegularFile(engine.model)) throw new IllegalArgumentException("model file not found: " + engine.model);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
@@ -94,7 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
         SamplerParams params = sampling.toParams();
 
         int ctx = context != null ? context : defaultContext(engine.model);
-        ModelOptions mo = ModelOptions.defaults().withDevice(engine.device()).withThreads(engine.threads).withContextSize(ctx);
+        ModelOptions mo = engine.modelOptions(ctx);
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedEngine m = LoadedEngine.load(engine.model, mo, err::println)) {
             Tokenizer tokenizer = tokenizer(m.file());

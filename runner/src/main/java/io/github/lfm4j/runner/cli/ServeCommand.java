@@ -76,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
         Path model = engine.model;
         if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
         if (context < 0) throw new IllegalArgumentException("-c must be >= 0, got " + context);
-        ModelOptions options = new ModelOptions(engine.device(), engine.threads, context);
+        ModelOptions options = engine.modelOptions(context);
         String modelId = alias != null ? alias : model.getFileName().toString();
         try (LanguageModel m = LanguageModel.load(model, options)) {
             OpenAiServer server;

@@ -6,7 +6,6 @@ import io.github.lfm4j.model.sampling.Logprobs;
 import io.github.lfm4j.model.sampling.Sampler;
 import io.github.lfm4j.model.sampling.SamplerParams;
 import io.github.lfm4j.model.sampling.TokenLogprob;
-import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.GenerationEvent;
 import io.github.lfm4j.runner.api.GenerationOptions;
 import io.github.lfm4j.runner.api.GenerationResult;
@@ -28,14 +27,18 @@ import java.util.List;
 final class TextGenerateMode {
     private TextGenerateMode() {}
 
-    record Request(Path model, String prompt, boolean chat, int maxTokens, SamplerParams sampling, Device device, int threads,
-                   Integer context, int topLogprobs, boolean json) {}
+    record Request(EngineOptions engine, String prompt, boolean chat, int maxTokens, SamplerParams sampling,
+                   Integer context, int topLogprobs, boolean json) {
+        Path model() {
+            return engine.model;
+        }
+    }
 
     static int run(Request q, PrintWriter out, PrintWriter err) {
         if (q.maxTokens() < 1) throw new IllegalArgumentException("-n must be >= 1 with a text prompt, got " + q.maxTokens());
         if (!Files.isRegularFile(q.model())) throw new IllegalArgumentException("model file not found: " + q.model());
         int ctx = q.context() != null ? q.context() : GenerateCommand.defaultContext(q.model());
-        ModelOptions mo = ModelOptions.defaults().withDevice(q.device()).withThreads(q.threads()).withContextSize(ctx);
+        ModelOptions mo = q.engine().modelOptions(ctx);
         try (LanguageModel m = LanguageModel.load(q.model(), mo)) {
             List<ChatMessage> messages = List.of(ChatMessage.user(q.prompt()));
             int[] promptIds = q.chat() ? m.chatPromptTokens(messages, List.of()) : m.tokenizer().encode(q.prompt(), true, true);

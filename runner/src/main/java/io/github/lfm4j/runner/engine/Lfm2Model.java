@@ -8,12 +8,16 @@ import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.lfm2.Lfm2Weights;
 import io.github.lfm4j.model.quant.Dequantizer;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
 /**
  * A loaded LFM2 model: the memory-mapped GGUF file, its config, the matrix kernels prepared once per weight, and the
  * worker threads. Immutable after loading and shared by any number of {@link Session}s (one per conversation).
- * Only the small vectors (norm weights, conv taps, RoPE frequencies) are copied to the heap; the matrices stay mapped.
+ * Only the small vectors (norm weights, conv taps, RoPE frequencies) are copied to the heap; the matrices stay mapped,
+ * except those a faster kernel reads in another arrangement ({@link MatrixKernel#repacked}, Q4_0 on 256-bit
+ * vectors, unless loaded with {@code repack} false): those are copied once, off the heap, and their pages of the
+ * mapping are released, so the process holds each weight once either way.
  */
 public final class Lfm2Model implements AutoCloseable {
 
@@ -35,9 +39,13 @@ public final class Lfm2Model implements AutoCloseable {
     private final MatrixKernel output;
     private final float[] ropeInvFreq;
     private final Parallel parallel;
+    /** Holds the repacked matrices, closed with the model; null when loaded without repacking. */
+    private final Arena repackedWeights;
 
-    private Lfm2Model(GGUFFile file, int threads) {
+    private Lfm2Model(GGUFFile file, Parallel parallel, Arena repackedWeights) {
         this.file = file;
+        this.parallel = parallel;
+        this.repackedWeights = repackedWeights;
         this.config = Lfm2Config.from(file);
         this.weights = Lfm2Weights.load(file, config);
         this.layers = new Layer[config.layers()];
@@ -45,25 +53,24 @@ public final class Lfm2Model implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             Lfm2Weights.Layer w = weights.layers()[i];
             if (w.isAttention()) {
-                layers[i] = new Layer(true, vec(w.attnNorm()), vec(w.ffnNorm()), MatrixKernel.of(w.ffnGate()),
-                        MatrixKernel.of(w.ffnUp()), MatrixKernel.of(w.ffnDown()), MatrixKernel.of(w.wq()),
-                        MatrixKernel.of(w.wk()), MatrixKernel.of(w.wv()), MatrixKernel.of(w.wo()), vec(w.qNorm()),
+                layers[i] = new Layer(true, vec(w.attnNorm()), vec(w.ffnNorm()), kernel(w.ffnGate()),
+                        kernel(w.ffnUp()), kernel(w.ffnDown()), kernel(w.wq()),
+                        kernel(w.wk()), kernel(w.wv()), kernel(w.wo()), vec(w.qNorm()),
                         vec(w.kNorm()), config.kvHeads()[i], cacheIndex++, null, null, null, -1);
             } else {
-                layers[i] = new Layer(false, vec(w.attnNorm()), vec(w.ffnNorm()), MatrixKernel.of(w.ffnGate()),
-                        MatrixKernel.of(w.ffnUp()), MatrixKernel.of(w.ffnDown()), null, null, null, null, null, null,
-                        0, -1, MatrixKernel.of(w.convInProj()), MatrixKernel.of(w.convOutProj()), tapsByPosition(w.conv()),
+                layers[i] = new Layer(false, vec(w.attnNorm()), vec(w.ffnNorm()), kernel(w.ffnGate()),
+                        kernel(w.ffnUp()), kernel(w.ffnDown()), null, null, null, null, null, null,
+                        0, -1, kernel(w.convInProj()), kernel(w.convOutProj()), tapsByPosition(w.conv()),
                         stateIndex++);
             }
         }
         this.outputNorm = vec(weights.outputNorm());
-        this.output = MatrixKernel.of(weights.output());
+        this.output = kernel(weights.output());
         int headDim = config.headDim();
         this.ropeInvFreq = new float[headDim / 2];
         for (int i = 0; i < ropeInvFreq.length; i++) {
             ropeInvFreq[i] = (float) Math.pow(config.ropeTheta(), -2.0 * i / headDim);
         }
-        this.parallel = new Parallel(threads);
     }
 
     /** Loads a model using all available processors. */
@@ -71,16 +78,27 @@ public final class Lfm2Model implements AutoCloseable {
         return load(path, 0);
     }
 
+    /** Loads a model with weights repacked where that is faster ({@link #load(Path, int, boolean)}). */
+    public static Lfm2Model load(Path path, int threads) {
+        return load(path, threads, true);
+    }
+
     /**
      * Maps and validates the GGUF file at {@code path}.
      *
      * @param threads worker threads for the matrix products; below 1 means all available processors
+     * @param repack  copy the matrices that have a faster kernel in another arrangement into it ({@link
+     *                MatrixKernel#repacked}); false keeps every matrix memory-mapped as stored
      */
-    public static Lfm2Model load(Path path, int threads) {
+    public static Lfm2Model load(Path path, int threads, boolean repack) {
         GGUFFile f = GGUFFile.open(path);
+        Arena arena = repack ? Arena.ofShared() : null;
+        Parallel parallel = new Parallel(threads); // first: repacking uses the workers
         try {
-            return new Lfm2Model(f, threads);
+            return new Lfm2Model(f, parallel, arena);
         } catch (RuntimeException | Error e) {
+            parallel.close();
+            if (arena != null) arena.close();
             f.close();
             throw e;
         }
@@ -136,11 +154,29 @@ public final class Lfm2Model implements AutoCloseable {
         return weights.tokenEmbedding();
     }
 
-    /** Stops the worker threads and unmaps the file; sessions of this model must not be used afterwards. */
+    /** True when matrices with a faster arrangement were repacked at load. */
+    public boolean repacked() {
+        return repackedWeights != null;
+    }
+
+    /** Stops the worker threads, frees repacked weights and unmaps the file; its sessions must not be used afterwards. */
     @Override
     public void close() {
         parallel.close();
+        if (repackedWeights != null) repackedWeights.close();
         file.close();
+    }
+
+    /**
+     * The kernel for one matrix. A repacked one reads its own copy, so the file's pages it was copied from are
+     * released (MADV_DONTNEED, through {@code unload}); they come back from the page cache if anything reads the
+     * tensor again (the token embedding, when the output matrix is tied to it, is read a row per token).
+     */
+    private MatrixKernel kernel(Tensor t) {
+        if (repackedWeights == null) return MatrixKernel.of(t);
+        MatrixKernel k = MatrixKernel.repacked(t, repackedWeights, parallel);
+        if (k.readsOwnCopy() && t.data().isMapped()) t.data().unload();
+        return k;
     }
 
     /** GGUF stores the conv weight as [convCache, dim] (each channel's taps contiguous); returns it tap-major. */
