@@ -144,7 +144,9 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /**
-     * Host memory the engine holds. CPU: the mapped weights plus the heap its session uses (caches, activations).
+     * Host memory the engine holds. CPU: the weights (the file's size: each weight is held once, either mapped or,
+     * for a repacked matrix, copied off the heap with its mapped pages released) plus the heap its session uses
+     * (caches, activations).
      * GPU: the weights live on the device, so the Java heap in use stands for the host side.
      */
     public long hostMemoryBytes() {

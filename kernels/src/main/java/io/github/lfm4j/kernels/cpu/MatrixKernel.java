@@ -37,6 +37,9 @@ public interface MatrixKernel {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " multiplies float activations");
     }
 
+    /** Row {@code r} of the matrix as floats, into {@code dst[off .. off + cols())}: what the products multiply by. */
+    void row(int r, float[] dst, int off);
+
     /**
      * Batched product for prefill: {@code x} holds {@code n} activation vectors of length {@code cols()}
      * (row-major, vector i at {@code i*cols()}), {@code out} holds {@code n} output vectors of length {@code rows()}

@@ -65,6 +65,15 @@ abstract class RowDecodingKernel implements MatrixKernel {
     /** Writes row {@code row}'s {@code cols} values to {@code dst[off .. off+cols)}. */
     abstract void decodeRow(int row, float[] dst, int off);
 
+    @Override
+    public final void row(int r, float[] dst, int off) {
+        if (r < 0 || r >= rows) throw new IllegalArgumentException("row " + r + " is outside [0, " + rows + ")");
+        if (off < 0 || off > dst.length - cols) {
+            throw new IllegalArgumentException("no room for " + cols + " values at " + off + " in " + dst.length);
+        }
+        decodeRow(r, dst, off);
+    }
+
     /** Plain decode-then-dot; types with a fused dot product override this. */
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {

@@ -150,8 +150,19 @@ public final class Lfm2Model implements AutoCloseable {
         return parallel;
     }
 
-    Tensor tokenEmbedding() {
-        return weights.tokenEmbedding();
+    /**
+     * Token {@code token}'s embedding into {@code dst[off .. off + dim)}. From the output matrix's own copy when the
+     * output is tied to the embedding and was repacked: reading the file's rows instead would map their pages again
+     * (a long prompt touches most of them), holding that matrix twice (measured: peak RSS 1012 instead of 905 MiB
+     * at 4k context). Same floats either way (the kernels decode exactly as {@link Dequantizer} does).
+     */
+    void embed(int token, float[] dst, int off) {
+        if (weights.tiedOutput() && output.readsOwnCopy()) {
+            output.row(token, dst, off);
+        } else {
+            Tensor t = weights.tokenEmbedding();
+            Dequantizer.dequantize(t.type(), t.data(), token * t.rowBytes(), dst, off, config.dim());
+        }
     }
 
     /** True when matrices with a faster arrangement were repacked at load. */

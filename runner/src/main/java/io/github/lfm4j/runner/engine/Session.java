@@ -3,9 +3,7 @@ package io.github.lfm4j.runner.engine;
 import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
 import io.github.lfm4j.kernels.cpu.VectorOps;
-import io.github.lfm4j.model.gguf.Tensor;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
-import io.github.lfm4j.model.quant.Dequantizer;
 
 import java.util.TreeMap;
 
@@ -242,10 +240,7 @@ public final class Session implements EngineSession {
 
     /** Runs tokens[off .. off+n) through every layer; their residual streams end up in x. */
     private void forward(int[] tokens, int off, int n) {
-        Tensor embd = model.tokenEmbedding();
-        for (int t = 0; t < n; t++) {
-            Dequantizer.dequantize(embd.type(), embd.data(), tokens[off + t] * embd.rowBytes(), x, t * dim, dim);
-        }
+        for (int t = 0; t < n; t++) model.embed(tokens[off + t], x, t * dim);
         int half = headDim / 2;
         float[] invFreq = model.ropeInvFreq();
         for (int t = 0; t < n; t++) {

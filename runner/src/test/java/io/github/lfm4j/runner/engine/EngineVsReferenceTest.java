@@ -46,6 +46,41 @@ class EngineVsReferenceTest {
         }
     }
 
+    /**
+     * Repacked Q4_0 matrices (the default where vectors are 256 bits wide) give what the memory-mapped ones give: the
+     * same arithmetic, so the logits agree to float rounding (not asserted bit for bit: a kernel still running
+     * interpreted early on sums vector lanes in another order than C2's code). The embedding, tied to the repacked
+     * output matrix, is then read from the repacked copy.
+     */
+    @org.junit.jupiter.api.Test
+    void repackedQ4_0WeightsGiveTheMappedWeightsLogits() {
+        try (Lfm2Model packed = Lfm2Model.load(Fixtures.model("tiny-q4_0.gguf"), 2, true);
+             Lfm2Model mapped = Lfm2Model.load(Fixtures.model("tiny-q4_0.gguf"), 2, false)) {
+            assertTrue(packed.repacked());
+            assertEquals(io.github.lfm4j.kernels.cpu.VectorWidth.bits() == 256, packed.output().readsOwnCopy());
+            assertTrue(!mapped.output().readsOwnCopy());
+            Session a = packed.newSession(64, 8), b = mapped.newSession(64, 8);
+            float[] la = a.prefill(PROMPT).clone(), lb = b.prefill(PROMPT);
+            for (int step = 0; step <= 4; step++) {
+                double largest = 0;
+                for (float v : lb) largest = Math.max(largest, Math.abs(v));
+                for (int i = 0; i < la.length; i++) {
+                    assertTrue(Math.abs(la[i] - lb[i]) <= 1e-5 * largest, "step " + step + " logit " + i + ": "
+                            + la[i] + " repacked vs " + lb[i] + " mapped");
+                }
+                int token = argmax(toDouble(lb));
+                la = a.decode(token).clone();
+                lb = b.decode(token);
+            }
+        }
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
+    }
+
     static double meanAbsDiff(double[] expected, float[] actual) {
         double sum = 0;
         for (int i = 0; i < expected.length; i++) sum += Math.abs(expected[i] - actual[i]);
