@@ -80,9 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-llama-cpp", description = "Also run llama-bench (if on the PATH) on the same file and threads.")
     boolean compareLlamaCpp;
 
-    @Option(names = "--no-repack",
-            description = "Keep all weights memory-mapped as stored (the CPU engine repacks Q4_0 by default).")
-    boolean noRepack;
+    @Option(names = "--repack",
+            description = "CPU engine: repack Q4_0 matrices into the interleaved layout at load (experimental).")
+    boolean repack;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
             description = "auto (a bar when stderr is a terminal, else lines), bar, lines or none (default: ${DEFAULT-VALUE}).")
@@ -99,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (out != null) prepareOutputDirectory(out);
         // resolves the engines first: a missing GPU engine is reported before any model is generated or loaded
         Progress progress = new Progress(err, mode, BenchRunner.progressUnits(settings));
-        BenchRunner runner = new BenchRunner(settings, progress, !noRepack);
+        BenchRunner runner = new BenchRunner(settings, progress, repack);
         // a synthetic model's context is known from its preset: no need to generate it to refuse the tests
         if (synthetic != null) checkContext(settings, SyntheticModels.parse(synthetic).shape().contextLength());
         Path file = modelFile(progress);

@@ -37,15 +37,15 @@ public final class BenchRunner {
     private final Progress progress;
     private final boolean repack;
 
-    /** With the CPU engine's repacking on ({@link #BenchRunner(BenchSettings, Progress, boolean)}). */
+    /** Without the CPU engine's repacking ({@link #BenchRunner(BenchSettings, Progress, boolean)}). */
     public BenchRunner(BenchSettings settings, Progress progress) {
-        this(settings, progress, true);
+        this(settings, progress, false);
     }
 
     /**
      * Checks every device's engine first, so a missing GPU engine fails before any work is done.
      *
-     * @param repack let the CPU engine repack matrices into faster layouts ({@code --no-repack} turns it off)
+     * @param repack let the CPU engine repack matrices into faster layouts ({@code --repack})
      */
     public BenchRunner(BenchSettings settings, Progress progress, boolean repack) {
         this.settings = settings;

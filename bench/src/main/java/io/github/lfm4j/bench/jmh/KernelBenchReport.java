@@ -15,7 +15,7 @@ import java.util.Locale;
  * <p>
  * With JMH's sample mode ({@code -bm sample}) it also reports the median and the fastest invocation: on a shared,
  * busy machine the mean mostly measures the other tenants, while the fastest invocation shows what the kernel does
- * when it gets its cores.
+ * when it gets its cores. A type marked {@code *} ran with {@code repack=true} (repacked).
  */
 public final class KernelBenchReport {
     private KernelBenchReport() {}
@@ -47,7 +47,10 @@ public final class KernelBenchReport {
             };
             double weightBytes = type.byteSize((long) rc[0] * rc[1]);
             double flops = 2.0 * rc[0] * rc[1] * tokens;
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s %-6s %-11s %6d %7s", bench, type,
+            // MatvecBenchmark's repack=true: the repacked kernel, marked with a star
+            boolean repacked = p.has("repack") && p.get("repack").asBoolean(false);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s %-6s %-11s %6d %7s", bench,
+                    type + (repacked ? "*" : ""),
                     p.get("shape").asText(), tokens, threads.equals("0") ? "all" : threads));
             JsonNode percentiles = metric.get("scorePercentiles");
             double[] times = {metric.get("score").asDouble(),

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *      -bm sample -tu us -p type=Q4_0,Q8_0 -p shape=8192x2048 -rf json -rff matvec.json
  * java -cp bench/target/lfm4j.jar io.github.lfm4j.bench.jmh.KernelBenchReport matvec.json
  * </pre>
- * Without {@code -p} every type × shape × thread count runs (110 cases, about 20 minutes).
+ * Without {@code -p} every type × shape × thread count runs (110 cases, about 20 minutes), over the file's own
+ * layout; {@code -p repack=true,false} adds the repacked kernels ({@link MatrixKernel#repacked}: Q4_0 interleaved
+ * on 256-bit vectors).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +55,10 @@ public class MatvecBenchmark {
     @Param({"1", "0"})
     public int threads;
 
+    /** Repack as the engine does with {@code --repack} ({@link MatrixKernel#repacked}), or the file's layout. */
+    @Param({"false"})
+    public boolean repack;
+
     private Arena arena;
     private MatrixKernel kernel;
     private Parallel parallel;
@@ -63,8 +69,8 @@ public class MatvecBenchmark {
         int[] rc = BenchWeights.shape(shape);
         arena = Arena.ofShared();
         Tensor w = BenchWeights.random(GGMLType.valueOf(type), rc[0], rc[1], arena, 42);
-        kernel = MatrixKernel.of(w);
         parallel = new Parallel(threads);
+        kernel = repack ? MatrixKernel.repacked(w, arena, parallel) : MatrixKernel.of(w);
         x = BenchWeights.activations(rc[1], 7);
         out = new float[rc[0]];
     }
@@ -77,7 +83,7 @@ public class MatvecBenchmark {
 
     @Benchmark
     public float[] matvec() {
-        parallel.forRange(kernel.rows(), 2, (s, e) -> kernel.matvec(x, out, s, e));
+        parallel.forRange(kernel.rows(), 16, (s, e) -> kernel.matvec(x, out, s, e)); // row chunks as MatmulRunner's
         return out;
     }
 }

@@ -47,7 +47,14 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
      */
     private static final float SCALE_BIAS = 0x1p112f;
 
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[2 * GROUP]);
+    /**
+     * Where a thread's scratch starts in its array: the used floats (a group's scales, a partial group's results)
+     * sit 64 bytes from either end of the array, so no other object shares their cache lines: this kernel stores to
+     * memory every block, and the garbage collector may compact two threads' arrays next to each other. (Suspected
+     * of, but not the cause of, the slow processes described in docs/bench/README.md, fourth session.)
+     */
+    private static final int SCRATCH = 16;
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[SCRATCH + 2 * GROUP + 16]);
 
     private Q4_0InterleavedMatrixKernel(Tensor w, MemorySegment interleaved) {
         super(w, interleaved);
@@ -107,14 +114,14 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
 
     @Override
     void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
-        float[] s = scratch.get(); // [0, 8): the group's scales for one block; [8, 16): a partial group's results
+        float[] s = scratch.get(); // from SCRATCH: the group's scales for one block, then a partial group's results
         for (int r = rowStart; r < rowEnd; ) {
             int first = r - r % GROUP, end = Math.min(rowEnd, first + GROUP);
             if (r == first && end == first + GROUP) {
                 dotGroup(first / GROUP, xq.q, xq.scale, s, out, first);
             } else { // the ends of an unaligned range: the whole group, keeping the rows asked for
-                dotGroup(first / GROUP, xq.q, xq.scale, s, s, GROUP);
-                System.arraycopy(s, GROUP + r - first, out, r, end - r);
+                dotGroup(first / GROUP, xq.q, xq.scale, s, s, SCRATCH + GROUP);
+                System.arraycopy(s, SCRATCH + GROUP + r - first, out, r, end - r);
             }
             r = end;
         }
@@ -133,32 +140,32 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data, o, LE).convertShape(VectorOperators.S2I, I, 0);
             FloatVector d = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(SCALE_BIAS);
             d = d.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            d.mul(xd[b]).intoArray(s, 0);
+            d.mul(xd[b]).intoArray(s, SCRATCH);
             ShortVector xl = ShortVector.fromArray(S, xq, BLOCK * b), xh = ShortVector.fromArray(S, xq, BLOCK * b + 16);
             ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 0, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p0 = w0.and((short) 0x0F).sub((short) 8).mul(xl).add(w0.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a0 = ((FloatVector) p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[0]), a0);
+            a0 = ((FloatVector) p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 0]), a0);
             ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p1 = w1.and((short) 0x0F).sub((short) 8).mul(xl).add(w1.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a1 = ((FloatVector) p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[1]), a1);
+            a1 = ((FloatVector) p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 1]), a1);
             ShortVector w2 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p2 = w2.and((short) 0x0F).sub((short) 8).mul(xl).add(w2.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a2 = ((FloatVector) p2.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[2]), a2);
+            a2 = ((FloatVector) p2.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 2]), a2);
             ShortVector w3 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p3 = w3.and((short) 0x0F).sub((short) 8).mul(xl).add(w3.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a3 = ((FloatVector) p3.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[3]), a3);
+            a3 = ((FloatVector) p3.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 3]), a3);
             ShortVector w4 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 64, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p4 = w4.and((short) 0x0F).sub((short) 8).mul(xl).add(w4.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a4 = ((FloatVector) p4.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[4]), a4);
+            a4 = ((FloatVector) p4.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 4]), a4);
             ShortVector w5 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 80, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p5 = w5.and((short) 0x0F).sub((short) 8).mul(xl).add(w5.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a5 = ((FloatVector) p5.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[5]), a5);
+            a5 = ((FloatVector) p5.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 5]), a5);
             ShortVector w6 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 96, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p6 = w6.and((short) 0x0F).sub((short) 8).mul(xl).add(w6.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a6 = ((FloatVector) p6.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[6]), a6);
+            a6 = ((FloatVector) p6.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 6]), a6);
             ShortVector w7 = (ShortVector) ByteVector.fromMemorySegment(B, data, q + 112, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             IntVector p7 = w7.and((short) 0x0F).sub((short) 8).mul(xl).add(w7.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(xh)).reinterpretAsInts();
-            a7 = ((FloatVector) p7.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[7]), a7);
+            a7 = ((FloatVector) p7.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).castShape(F, 0)).fma(FloatVector.broadcast(F, s[SCRATCH + 7]), a7);
         }
         out[off] = a0.reduceLanes(VectorOperators.ADD);
         out[off + 1] = a1.reduceLanes(VectorOperators.ADD);

@@ -9,9 +9,10 @@ package io.github.lfm4j.runner.api;
  *                    CPU, where memory for the KV cache is allocated as a conversation grows, and
  *                    {@link LoadedEngine#GPU_DEFAULT_CONTEXT} (at most the trained one) on the GPU, whose KV cache is
  *                    allocated on the device up front
- * @param repack      let the CPU engine copy matrices into a faster arrangement at load (Q4_0 on 256-bit vectors:
- *                    about 1.2x decode speed, the same results bit for bit); false keeps every matrix memory-mapped
- *                    as stored (llama.cpp's {@code --no-repack})
+ * @param repack      let the CPU engine copy matrices into a faster arrangement at load (Q4_0 on 256-bit vectors,
+ *                    the same results bit for bit); off by default, which keeps every matrix memory-mapped as stored.
+ *                    Opt-in because its speed is not yet dependable: in about half of the processes measured, decode
+ *                    ran at half speed (see docs/bench/README.md, fourth session)
  */
 public record ModelOptions(Device device, int threads, int contextSize, boolean repack) {
 
@@ -19,14 +20,14 @@ public record ModelOptions(Device device, int threads, int contextSize, boolean 
         if (device == null) device = Device.AUTO;
     }
 
-    /** With repacking on. */
+    /** Without repacking. */
     public ModelOptions(Device device, int threads, int contextSize) {
-        this(device, threads, contextSize, true);
+        this(device, threads, contextSize, false);
     }
 
-    /** AUTO device, all processors, the model's own context length, repacking on. */
+    /** AUTO device, all processors, the model's own context length, no repacking. */
     public static ModelOptions defaults() {
-        return new ModelOptions(Device.AUTO, 0, 0, true);
+        return new ModelOptions(Device.AUTO, 0, 0, false);
     }
 
     public ModelOptions withDevice(Device d) {
