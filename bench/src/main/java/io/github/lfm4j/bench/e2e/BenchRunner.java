@@ -37,11 +37,6 @@ public final class BenchRunner {
     private final Progress progress;
     private final boolean repack;
 
-    /** Without the CPU engine's repacking ({@link #BenchRunner(BenchSettings, Progress, boolean)}). */
-    public BenchRunner(BenchSettings settings, Progress progress) {
-        this(settings, progress, false);
-    }
-
     /**
      * Checks every device's engine first, so a missing GPU engine fails before any work is done.
      *

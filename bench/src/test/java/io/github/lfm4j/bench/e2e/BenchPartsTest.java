@@ -75,7 +75,7 @@ class BenchPartsTest {
         BenchSettings gpu = new BenchSettings(List.of(Device.CPU, Device.GPU), List.of(1), List.of(), List.of(4), 1, 0,
                 List.of(), 16, 1);
         String m = assertThrows(IllegalStateException.class,
-                () -> new BenchRunner(gpu, new Progress(new PrintWriter(new StringWriter()), Progress.Mode.NONE, 1)))
+                () -> new BenchRunner(gpu, new Progress(new PrintWriter(new StringWriter()), Progress.Mode.NONE, 1), false))
                 .getMessage();
         assertEquals(BenchErrorsTest.gpuUnavailableReason(), m);
         assertEquals(Device.GPU, BenchCommand.benchDevice("gpu"));

@@ -3,6 +3,7 @@ package io.github.lfm4j.kernels.cpu;
 import io.github.lfm4j.model.gguf.Tensor;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
@@ -64,7 +65,7 @@ abstract class Int8DotKernel extends RowDecodingKernel {
         this(w, w.data());
     }
 
-    Int8DotKernel(Tensor w, java.lang.foreign.MemorySegment data) {
+    Int8DotKernel(Tensor w, MemorySegment data) {
         super(w, data);
         this.activations = ThreadLocal.withInitial(() -> new Int8Activations(cols));
     }

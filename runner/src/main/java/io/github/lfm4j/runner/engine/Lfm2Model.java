@@ -41,6 +41,8 @@ public final class Lfm2Model implements AutoCloseable {
     private final Parallel parallel;
     /** Holds the repacked matrices, closed with the model; null when loaded without repacking. */
     private final Arena repackedWeights;
+    /** The embedding is read from the output kernel's own copy (tied and repacked), see {@link #embed}. */
+    private final boolean embedFromOutput;
 
     private Lfm2Model(GGUFFile file, Parallel parallel, Arena repackedWeights) {
         this.file = file;
@@ -66,6 +68,7 @@ public final class Lfm2Model implements AutoCloseable {
         }
         this.outputNorm = vec(weights.outputNorm());
         this.output = kernel(weights.output());
+        this.embedFromOutput = weights.tiedOutput() && output.readsOwnCopy();
         int headDim = config.headDim();
         this.ropeInvFreq = new float[headDim / 2];
         for (int i = 0; i < ropeInvFreq.length; i++) {
@@ -157,7 +160,7 @@ public final class Lfm2Model implements AutoCloseable {
      * at 4k context). Same floats either way (the kernels decode exactly as {@link Dequantizer} does).
      */
     void embed(int token, float[] dst, int off) {
-        if (weights.tiedOutput() && output.readsOwnCopy()) {
+        if (embedFromOutput) {
             output.row(token, dst, off);
         } else {
             Tensor t = weights.tokenEmbedding();
