@@ -35,6 +35,8 @@ public final class Int8Activations {
     final int[] sum;
     /** {@code scale · sum} per block: that plain sum in activation units. */
     final float[] scaledSum;
+    /** Counts the calls of {@link #quantize}: kernels that keep a copy of {@link #q} in another order check it. */
+    long stamp;
 
     /** Room for a vector of {@code cols} values, a multiple of 32. */
     public Int8Activations(int cols) {
@@ -53,6 +55,7 @@ public final class Int8Activations {
      * bits for |value| ≤ 2^22 (ours are ≤ 127).
      */
     public void quantize(float[] x, int off) {
+        stamp++;
         for (int b = 0; b < scale.length; b++) {
             int base = off + BLOCK * b;
             // Loops over the block's BLOCK / FL float vectors: a constant trip count that C2 unrolls. Maximum and

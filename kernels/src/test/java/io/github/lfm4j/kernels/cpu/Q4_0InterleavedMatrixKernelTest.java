@@ -80,6 +80,32 @@ class Q4_0InterleavedMatrixKernelTest {
     }
 
     /**
+     * The kernel keeps a copy of the rounded activations in its own order, made again only when they were rounded
+     * anew: one {@link Int8Activations} rounded from one vector, then another, must give each vector's products.
+     */
+    @Test
+    void activationsRoundedAgainInTheSameObjectAreReadAgain() {
+        assumeTrue(VectorWidth.SL == 16, "the interleaved layout is for 256-bit vectors");
+        Random rnd = new Random(seed + 3);
+        int rows = 16, cols = 256;
+        byte[] bytes = RandomWeights.bytes(Q4_0, rows, cols, rnd);
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor t = RandomWeights.tensor(Q4_0, rows, cols, bytes, arena);
+            MatrixKernel plain = MatrixKernel.of(t), packed = MatrixKernel.repacked(t, arena, ONE_THREAD);
+            Int8Activations xq = new Int8Activations(cols);
+            for (int round = 0; round < 3; round++) {
+                float[] x = activations(cols, rnd, 1f);
+                xq.quantize(x, 0);
+                float[] want = poisoned(rows), got = poisoned(rows);
+                plain.matvec(x, want, 0, rows);
+                packed.matvec(xq, got, 0, rows);
+                packed.matvec(xq, got, 0, rows); // a second product of the same rounding reads the kept copy
+                assertSameBits(want, got, "round " + round + ", seed " + seed);
+            }
+        }
+    }
+
+    /**
      * The scales are converted from f16 by bit manipulation rather than by the hardware instruction: every finite
      * half (normals, subnormals, zeros, both signs) appears as some row's scale, and each row's product must be the
      * plain kernel's, bit for bit.
