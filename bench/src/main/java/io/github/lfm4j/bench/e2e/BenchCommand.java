@@ -80,8 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-llama-cpp", description = "Also run llama-bench (if on the PATH) on the same file and threads.")
     boolean compareLlamaCpp;
 
-    @Option(names = "--repack",
-            description = "CPU engine: repack Q4_0 matrices into the interleaved layout at load (experimental).")
+    @Option(names = "--repack", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "CPU engine: repack Q4_0 matrices into the interleaved layout at load (default); "
+                    + "--no-repack keeps them memory-mapped as stored.")
     boolean repack;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",

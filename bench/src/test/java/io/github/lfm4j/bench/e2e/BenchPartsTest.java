@@ -18,6 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchPartsTest {
 
     @Test
+    void repackingIsOnUnlessTurnedOff() {
+        BenchCommand on = new BenchCommand(), off = new BenchCommand();
+        new picocli.CommandLine(on).parseArgs("-m", "x.gguf");
+        new picocli.CommandLine(off).parseArgs("-m", "x.gguf", "--no-repack");
+        assertTrue(on.repack);
+        assertFalse(off.repack);
+    }
+
+    @Test
     void sampleStatsAreMeanAndBesselCorrectedStddev() {
         double[] x = {3.5, 1.25, 9.0, 4.75};
         double mean = (3.5 + 1.25 + 9.0 + 4.75) / 4;

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * worker threads. Immutable after loading and shared by any number of {@link Session}s (one per conversation).
  * Only the small vectors (norm weights, conv taps, RoPE frequencies) are copied to the heap; the matrices stay mapped,
  * except those a faster kernel reads in another arrangement ({@link MatrixKernel#repacked}, Q4_0 on 256-bit
- * vectors, when loaded with {@code repack}): those are copied once, off the heap, and their pages of the
+ * vectors, unless loaded with {@code repack} false): those are copied once, off the heap, and their pages of the
  * mapping are released, so the process holds each weight once either way.
  */
 public final class Lfm2Model implements AutoCloseable {
@@ -81,9 +81,9 @@ public final class Lfm2Model implements AutoCloseable {
         return load(path, 0);
     }
 
-    /** Loads a model with every matrix memory-mapped as stored ({@link #load(Path, int, boolean)}). */
+    /** Loads a model, repacking the matrices that have a faster arrangement ({@link #load(Path, int, boolean)}). */
     public static Lfm2Model load(Path path, int threads) {
-        return load(path, threads, false);
+        return load(path, threads, true);
     }
 
     /**

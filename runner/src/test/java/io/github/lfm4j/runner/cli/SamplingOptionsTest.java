@@ -10,6 +10,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The options shared by chat and generate (SamplingOptions, EngineOptions): parsing into SamplerParams, and one
@@ -21,6 +23,27 @@ class SamplingOptionsTest {
     static final class Probe {
         @Mixin
         SamplingOptions sampling;
+    }
+
+    @Command(name = "engine-probe")
+    static final class EngineProbe {
+        @Mixin
+        EngineOptions engine;
+    }
+
+    private static EngineOptions engine(String... args) {
+        EngineProbe p = new EngineProbe();
+        new CommandLine(p).parseArgs(args);
+        return p.engine;
+    }
+
+    @Test
+    void repackingIsOnUnlessTurnedOffAndThreadsTakeLlamaCppsShortName() {
+        assertTrue(engine("-m", "x.gguf").modelOptions(0).repack());
+        assertTrue(engine("-m", "x.gguf", "--repack").modelOptions(0).repack());
+        assertFalse(engine("-m", "x.gguf", "--no-repack").modelOptions(0).repack());
+        assertEquals(3, engine("-m", "x.gguf", "-t", "3").modelOptions(0).threads());
+        assertEquals(0, engine("-m", "x.gguf").modelOptions(0).threads());
     }
 
     private static SamplerParams parse(String... args) {
@@ -49,7 +72,7 @@ class SamplingOptionsTest {
 
     @Test
     void chatGenerateAndServeDeclareTheSharedOptionsIdentically() {
-        List<String> shared = List.of("--model", "--threads", "--device");
+        List<String> shared = List.of("--model", "--threads", "--device", "--repack");
         List<String> sampling = List.of("--temp", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--presence-penalty", "--seed");
         CommandLine generate = new CommandLine(new GenerateCommand()), chat = new CommandLine(new ChatCommand());
         CommandLine serve = new CommandLine(new ServeCommand());
