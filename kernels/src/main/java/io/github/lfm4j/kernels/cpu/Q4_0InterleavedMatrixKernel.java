@@ -81,7 +81,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
      * first run came at the end of the first prompt, and in about half the {@code lfm4j bench} processes (512-token
      * prompt first) C2 then compiled its loop into code running at half speed (decode 10-20 instead of 30-33 tok/s):
      * compiles that inlined the Vector API's shared methods as virtual calls with type checks, their profiles by then
-     * mixed with the prompt's 512-bit matrix code. With this early run: 21 of 21 processes fast (fifth session,
+     * mixed with the prompt's 512-bit matrix code. With this early run: 27 of 27 processes fast (fifth session,
      * docs/bench/README.md). Costs ~0.15 s once, mostly loading the vector classes that the first token would load.
      */
     private static final AtomicBoolean RAN = new AtomicBoolean();
