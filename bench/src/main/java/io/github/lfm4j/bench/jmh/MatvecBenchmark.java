@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Without {@code -p} every type × shape × thread count runs (110 cases, about 20 minutes), over the file's own
  * layout; {@code -p repack=true,false} adds the repacked kernels ({@link MatrixKernel#repacked}: Q4_0 interleaved
- * on 256-bit vectors).
+ * on 256-bit vectors, which the engine uses by default).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,7 +55,7 @@ public class MatvecBenchmark {
     @Param({"1", "0"})
     public int threads;
 
-    /** Repack as the engine does with {@code --repack} ({@link MatrixKernel#repacked}), or the file's layout. */
+    /** Repack as the engine does by default ({@link MatrixKernel#repacked}), or the file's layout ({@code --no-repack}). */
     @Param({"false"})
     public boolean repack;
 
