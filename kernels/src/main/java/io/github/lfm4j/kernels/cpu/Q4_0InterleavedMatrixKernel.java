@@ -85,7 +85,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
      * docs/bench/README.md). Costs ~0.15 s once, mostly loading the vector classes that the first token would load.
      */
     private static final AtomicBoolean RAN = new AtomicBoolean();
-    static final int WARM_UP_GROUPS = 2;
+    private static final int WARM_UP_GROUPS = 2;
 
     private void warmUp() {
         int n = Math.min(rows, WARM_UP_GROUPS * GROUP);
