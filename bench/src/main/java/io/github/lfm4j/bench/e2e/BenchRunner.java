@@ -40,7 +40,7 @@ public final class BenchRunner {
     /**
      * Checks every device's engine first, so a missing GPU engine fails before any work is done.
      *
-     * @param repack let the CPU engine repack matrices into faster layouts ({@code --repack})
+     * @param repack let the CPU engine repack matrices into faster layouts ({@code --repack}, the default)
      */
     public BenchRunner(BenchSettings settings, Progress progress, boolean repack) {
         this.settings = settings;

@@ -51,7 +51,7 @@ public interface MatrixKernel {
      * Like {@link #of}, but where this machine has a faster kernel for another arrangement of the same bytes, the
      * weights are copied once into that arrangement, in memory from {@code arena} (so they no longer need the file's
      * pages), by the threads of {@code parallel}: Q4_0 with 256-bit vectors, eight rows interleaved ({@link
-     * Q4_0InterleavedMatrixKernel}, up to 1.2x the plain kernel's speed; the engine's opt-in {@code --repack}).
+     * Q4_0InterleavedMatrixKernel}, ~1.2x the plain kernel's decode speed; the engine's default, {@code --no-repack} off).
      * Other tensors get {@link #of}'s kernel over the file's bytes; {@link #readsOwnCopy()} tells which.
      */
     static MatrixKernel repacked(Tensor weights, Arena arena, Parallel parallel) {

@@ -168,7 +168,7 @@ public final class Lfm2Model implements AutoCloseable {
         }
     }
 
-    /** True when matrices with a faster arrangement were repacked at load. */
+    /** True when loaded with repacking: matrices with a faster arrangement, if the file has any, were copied into it. */
     public boolean repacked() {
         return repackedWeights != null;
     }
