@@ -30,7 +30,7 @@ final class FloatTiles {
         for (; i <= len - L; i += L) {
             s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSums.sum(s0.add(s1).add(s2.add(s3)));
         for (; i < len; i++) sum += a[ao + i] * b[bo + i];
         return sum;
     }
@@ -60,10 +60,10 @@ final class FloatTiles {
             a03 = v0.fma(y, a03);
             a13 = v1.fma(y, a13);
         }
-        float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
-        float s02 = a02.reduceLanes(VectorOperators.ADD), s03 = a03.reduceLanes(VectorOperators.ADD);
-        float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
-        float s12 = a12.reduceLanes(VectorOperators.ADD), s13 = a13.reduceLanes(VectorOperators.ADD);
+        float s00 = LaneSums.sum(a00), s01 = LaneSums.sum(a01);
+        float s02 = LaneSums.sum(a02), s03 = LaneSums.sum(a03);
+        float s10 = LaneSums.sum(a10), s11 = LaneSums.sum(a11);
+        float s12 = LaneSums.sum(a12), s13 = LaneSums.sum(a13);
         for (; i < len; i++) {
             float v0 = w[w0 + i], v1 = w[w1 + i];
             s00 += v0 * x[x0 + i];
@@ -96,8 +96,8 @@ final class FloatTiles {
             a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
             a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSums.sum(a0), s1 = LaneSums.sum(a1);
+        float s2 = LaneSums.sum(a2), s3 = LaneSums.sum(a3);
         for (; i < len; i++) {
             float v = w[w0 + i];
             s0 += v * x[x0 + i];
@@ -145,10 +145,10 @@ final class FloatTiles {
             a32 = v.fma(y2, a32);
         }
         float[] s = {
-                a00.reduceLanes(VectorOperators.ADD), a01.reduceLanes(VectorOperators.ADD), a02.reduceLanes(VectorOperators.ADD),
-                a10.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD), a12.reduceLanes(VectorOperators.ADD),
-                a20.reduceLanes(VectorOperators.ADD), a21.reduceLanes(VectorOperators.ADD), a22.reduceLanes(VectorOperators.ADD),
-                a30.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD), a32.reduceLanes(VectorOperators.ADD)};
+                LaneSums.sum(a00), LaneSums.sum(a01), LaneSums.sum(a02),
+                LaneSums.sum(a10), LaneSums.sum(a11), LaneSums.sum(a12),
+                LaneSums.sum(a20), LaneSums.sum(a21), LaneSums.sum(a22),
+                LaneSums.sum(a30), LaneSums.sum(a31), LaneSums.sum(a32)};
         for (; i < len; i++) {
             for (int r = 0; r < 4; r++) {
                 float v = w[w0 + r * len + i];

@@ -4,6 +4,7 @@ import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.Tensor;
 
 import java.lang.foreign.Arena;
+import java.util.Optional;
 
 /**
  * A weight matrix ({@code rows} outputs × {@code cols} inputs, stored in some ggml type in the memory-mapped file)
@@ -50,15 +51,20 @@ public interface MatrixKernel {
     /**
      * Like {@link #of}, but where this machine has a faster kernel for another arrangement of the same bytes, the
      * weights are copied once into that arrangement, in memory from {@code arena} (so they no longer need the file's
-     * pages), by the threads of {@code parallel}: Q4_0 with 256-bit vectors, eight rows interleaved ({@link
-     * Q4_0InterleavedMatrixKernel}, ~1.2x the plain kernel's decode speed; the engine's default, {@code --no-repack} off).
+     * pages), by the threads of {@code parallel}: with 256-bit vectors, Q4_0 and the K-quants eight rows interleaved
+     * ({@link Q4_0InterleavedMatrixKernel}, ~1.2x the plain kernel's decode speed; {@link KQuantInterleavedKernel});
+     * the engine's default, {@code --no-repack} off.
      * Other tensors get {@link #of}'s kernel over the file's bytes; {@link #readsOwnCopy()} tells which.
      */
     static MatrixKernel repacked(Tensor weights, Arena arena, Parallel parallel) {
-        if (weights.type() == GGMLType.Q4_0) {
-            return Q4_0InterleavedMatrixKernel.interleave(weights, arena, parallel).orElseGet(() -> of(weights));
-        }
-        return of(weights);
+        Optional<MatrixKernel> repacked = switch (weights.type()) {
+            case Q4_0 -> Q4_0InterleavedMatrixKernel.interleave(weights, arena, parallel);
+            case Q4_K -> Q4_KInterleavedMatrixKernel.interleave(weights, arena, parallel);
+            case Q5_K -> Q5_KInterleavedMatrixKernel.interleave(weights, arena, parallel);
+            case Q6_K -> Q6_KInterleavedMatrixKernel.interleave(weights, arena, parallel);
+            default -> Optional.empty();
+        };
+        return repacked.orElseGet(() -> of(weights));
     }
 
     /** True for a kernel reading its own copy of the weights ({@link #repacked}) rather than the tensor's bytes. */

@@ -6,7 +6,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * times the activation scale, broadcast), and widens each row's 16 quant bytes to 16-bit lanes. Here one vector
  * converts the eight rows' scales at once, two rows' quant runs are one 32-byte load whose 16-bit lanes hold four
  * weights each (see {@link #dotGroup}), and the activations, rearranged to match once per product ({@link
- * PairLayout}), are loaded once for eight rows; the weights still stream from memory as one sequential run.
+ * Int8PairLayout}), are loaded once for eight rows; the weights still stream from memory as one sequential run.
  * Measured (Zen 4 EPYC, ns per row, 2048 / 8192 wide, from DRAM): one thread 101 / 466 against the plain kernel's
  * 116 / 540-670; two threads 54 / 226 against 61 / 285. Reading eight rows of the file's own layout at once (eight
  * streams, no repacking) was slower than one row at a time (142-220 ns for 2048).
@@ -50,15 +49,10 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
      */
     private static final float SCALE_BIAS = 0x1p112f;
 
-    /**
-     * Where a thread's scratch starts in its array: the used floats (a pair's accumulators and a row's lanes, from
-     * {@code SCRATCH}, and a partial group's results, from {@code SCRATCH + RESULTS}) sit 64 bytes from either end
-     * of the array, so no other object shares their cache lines: the garbage collector may compact two threads'
-     * arrays next to each other.
-     */
-    private static final int SCRATCH = 16, RESULTS = 24;
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[SCRATCH + RESULTS + GROUP + 16]);
-    private final ThreadLocal<PairLayout> pairLayout = ThreadLocal.withInitial(() -> new PairLayout(cols));
+    private static final int SCRATCH = Int8PairLayout.SCRATCH, RESULTS = Int8PairLayout.RESULTS;
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(Int8PairLayout::scratch);
+    private final ThreadLocal<Int8PairLayout> pairLayout =
+            ThreadLocal.withInitial(() -> new Int8PairLayout(cols, Int8PairLayout.NIBBLE_PAIRS));
 
     /**
      * The low nibble of each 16-bit half of a 32-bit lane. The nibbles are shifted down in 32-bit lanes (an
@@ -66,14 +60,6 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
      * from the neighbouring half are masked off.
      */
     private static final int NIBBLES = 0x000F000F;
-
-    /** Lanes 0-3 the scale of row 2j of a pair, lanes 4-7 that of row 2j+1. */
-    private static final VectorShuffle<Float> PAIR_SCALES_0 = pairScales(0), PAIR_SCALES_1 = pairScales(1),
-            PAIR_SCALES_2 = pairScales(2), PAIR_SCALES_3 = pairScales(3);
-
-    private static VectorShuffle<Float> pairScales(int pair) {
-        return VectorShuffle.fromOp(F, i -> 2 * pair + i / 4);
-    }
 
     /**
      * Set once the kernel has run in this JVM. The first interleaved kernel runs itself on {@link #WARM_UP_GROUPS}
@@ -149,7 +135,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
 
     @Override
     void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
-        PairLayout x = pairLayout.get().of(xq);
+        Int8PairLayout x = pairLayout.get().of(xq);
         float[] s = scratch.get(); // a pair's accumulators, a partial group's results
         for (int r = rowStart; r < rowEnd; ) {
             int first = r - r % GROUP, end = Math.min(rowEnd, first + GROUP);
@@ -166,7 +152,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
     /**
      * {@code out[off + k]} = row {@code 8·group + k} · x for k < 8, two rows per 32-byte load: their quant runs lie
      * side by side, and read as sixteen 16-bit lanes each lane holds four weights of one row (bits 0-3, 4-7, 8-11,
-     * 12-15: weights 2i, 2i+16, 2i+1, 2i+17 of lane i, see {@link PairLayout}). A lane's four products sum to the
+     * 12-15: weights 2i, 2i+16, 2i+1, 2i+17 of lane i, see {@link Int8PairLayout}). A lane's four products sum to the
      * plain kernel's 32-bit lane i; even and odd 32-bit lanes split apart by shifts and accumulate separately, and
      * the end puts each row's eight lanes back in the plain kernel's order. Written out for each pair rather than
      * called: a helper returning a vector that C2 compiles on its own may be too big to inline, and a vector crossing
@@ -180,7 +166,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data, o, LE).convertShape(VectorOperators.S2I, I, 0);
             FloatVector d = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(SCALE_BIAS);
             d = d.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
-            int xo = PairLayout.BYTES * b;
+            int xo = Int8PairLayout.BYTES * b;
             ShortVector x0 = (ShortVector) ByteVector.fromArray(B, x, xo).convertShape(VectorOperators.B2S, S, 0);
             ShortVector x1 = (ShortVector) ByteVector.fromArray(B, x, xo + 16).convertShape(VectorOperators.B2S, S, 0);
             ShortVector x2 = (ShortVector) ByteVector.fromArray(B, x, xo + 32).convertShape(VectorOperators.B2S, S, 0);
@@ -194,7 +180,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
                     .add(w0.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).reinterpretAsShorts().mul(x2))
                     .add(w0.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).reinterpretAsShorts().mul(x3))
                     .sub(eightSum).reinterpretAsInts();
-            FloatVector d0 = d.rearrange(PAIR_SCALES_0);
+            FloatVector d0 = d.rearrange(Int8PairLayout.ROW_SCALES_0);
             e0 = ((FloatVector) p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, e0);
             o0 = ((FloatVector) p0.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, o0);
             IntVector w1 = IntVector.fromMemorySegment(I, data, q + 32, LE);
@@ -203,7 +189,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
                     .add(w1.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).reinterpretAsShorts().mul(x2))
                     .add(w1.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).reinterpretAsShorts().mul(x3))
                     .sub(eightSum).reinterpretAsInts();
-            FloatVector d1 = d.rearrange(PAIR_SCALES_1);
+            FloatVector d1 = d.rearrange(Int8PairLayout.ROW_SCALES_1);
             e1 = ((FloatVector) p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, e1);
             o1 = ((FloatVector) p1.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, o1);
             IntVector w2 = IntVector.fromMemorySegment(I, data, q + 64, LE);
@@ -212,7 +198,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
                     .add(w2.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).reinterpretAsShorts().mul(x2))
                     .add(w2.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).reinterpretAsShorts().mul(x3))
                     .sub(eightSum).reinterpretAsInts();
-            FloatVector d2 = d.rearrange(PAIR_SCALES_2);
+            FloatVector d2 = d.rearrange(Int8PairLayout.ROW_SCALES_2);
             e2 = ((FloatVector) p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, e2);
             o2 = ((FloatVector) p2.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, o2);
             IntVector w3 = IntVector.fromMemorySegment(I, data, q + 96, LE);
@@ -221,7 +207,7 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
                     .add(w3.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).reinterpretAsShorts().mul(x2))
                     .add(w3.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).reinterpretAsShorts().mul(x3))
                     .sub(eightSum).reinterpretAsInts();
-            FloatVector d3 = d.rearrange(PAIR_SCALES_3);
+            FloatVector d3 = d.rearrange(Int8PairLayout.ROW_SCALES_3);
             e3 = ((FloatVector) p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, e3);
             o3 = ((FloatVector) p3.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, o3);
         }
@@ -229,32 +215,16 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
         // allocated the box in every iteration of the loop above (measured: half the speed)
         e0.intoArray(s, SCRATCH);
         o0.intoArray(s, SCRATCH + 8);
-        pairSums(s, out, off);
+        Int8PairLayout.pairSums(s, out, off);
         e1.intoArray(s, SCRATCH);
         o1.intoArray(s, SCRATCH + 8);
-        pairSums(s, out, off + 2);
+        Int8PairLayout.pairSums(s, out, off + 2);
         e2.intoArray(s, SCRATCH);
         o2.intoArray(s, SCRATCH + 8);
-        pairSums(s, out, off + 4);
+        Int8PairLayout.pairSums(s, out, off + 4);
         e3.intoArray(s, SCRATCH);
         o3.intoArray(s, SCRATCH + 8);
-        pairSums(s, out, off + 6);
-    }
-
-    /**
-     * The two rows of a pair from its even-lane and odd-lane accumulators at {@code s[SCRATCH ..]} and {@code
-     * s[SCRATCH + 8 ..]}: lanes 0-3 belong to the first row, 4-7 to the second, and the plain kernel's lane 2m is
-     * even lane m, its lane 2m+1 odd lane m. Each row's eight lanes go back into that order before the same
-     * {@code reduceLanes} the plain kernel ends with.
-     */
-    private static void pairSums(float[] s, float[] out, int off) {
-        for (int row = 0; row < 2; row++) {
-            for (int m = 0; m < 4; m++) {
-                s[SCRATCH + 16 + 2 * m] = s[SCRATCH + 4 * row + m];
-                s[SCRATCH + 17 + 2 * m] = s[SCRATCH + 8 + 4 * row + m];
-            }
-            out[off + row] = FloatVector.fromArray(F, s, SCRATCH + 16).reduceLanes(VectorOperators.ADD);
-        }
+        Int8PairLayout.pairSums(s, out, off + 6);
     }
 
     @Override
@@ -263,39 +233,5 @@ final class Q4_0InterleavedMatrixKernel extends Int8DotKernel {
         int k = row % GROUP;
         Q4_0MatrixKernel.decodeBlocks(data, group + 2L * k, group + SCALES_BYTES + 16L * k, GROUP_BLOCK_BYTES,
                 cols / BLOCK, dst, off);
-    }
-
-    /**
-     * One thread's copy of the int8 activations in the order the pair loads need, per block of 32 (x = the block's
-     * activations): x[2i], x[2i+16], x[2i+1], x[2i+17] for i = 0..7, each run of eight twice (once per row of the
-     * pair), as bytes: 64 bytes a block, so a row of 8192 takes 16 KB and stays in the L1 cache with the weights
-     * streaming past (as 16-bit values it did not, and the 8192-wide product ran 20 % slower). Made again only when
-     * the activations were rounded anew.
-     */
-    static final class PairLayout {
-        static final int BYTES = 4 * 16;
-        private static final VectorShuffle<Short> EVEN = VectorShuffle.fromOp(S, i -> 2 * (i % 8));
-        private static final VectorShuffle<Short> ODD = VectorShuffle.fromOp(S, i -> 2 * (i % 8) + 1);
-        final byte[] x;
-        private Int8Activations source;
-        private long stamp;
-
-        PairLayout(int cols) {
-            x = new byte[cols / BLOCK * BYTES];
-        }
-
-        PairLayout of(Int8Activations xq) {
-            if (xq == source && xq.stamp == stamp) return this;
-            for (int b = 0, blocks = xq.scale.length; b < blocks; b++) {
-                ShortVector lo = ShortVector.fromArray(S, xq.q, BLOCK * b), hi = ShortVector.fromArray(S, xq.q, BLOCK * b + 16);
-                ((ByteVector) lo.rearrange(EVEN).castShape(B, 0)).intoArray(x, BYTES * b);
-                ((ByteVector) hi.rearrange(EVEN).castShape(B, 0)).intoArray(x, BYTES * b + 16);
-                ((ByteVector) lo.rearrange(ODD).castShape(B, 0)).intoArray(x, BYTES * b + 32);
-                ((ByteVector) hi.rearrange(ODD).castShape(B, 0)).intoArray(x, BYTES * b + 48);
-            }
-            source = xq;
-            stamp = xq.stamp;
-            return this;
-        }
     }
 }

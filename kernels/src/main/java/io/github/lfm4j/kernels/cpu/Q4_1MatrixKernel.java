@@ -48,7 +48,7 @@ final class Q4_1MatrixKernel extends Int8DotKernel {
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b]), acc);
             if (j == 0) mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b]; // once per block
         }
-        return acc.reduceLanes(VectorOperators.ADD) + mins;
+        return LaneSums.sum(acc) + mins;
     }
 
     @Override

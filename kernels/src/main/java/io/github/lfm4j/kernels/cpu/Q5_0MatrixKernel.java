@@ -54,7 +54,7 @@ final class Q5_0MatrixKernel extends Int8DotKernel {
                 acc = ((FloatVector) sum.castShape(F, 0)).fma(d, acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class Q5_1MatrixKernel extends Int8DotKernel {
             }
             mins += Float.float16ToFloat(data.get(LE_SHORT, o + 2)) * xd[b] * xs[b];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + mins;
+        return LaneSums.sum(acc) + mins;
     }
 
     @Override

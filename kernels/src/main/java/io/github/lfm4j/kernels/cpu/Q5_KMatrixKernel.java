@@ -29,58 +29,57 @@ final class Q5_KMatrixKernel extends Int8DotKernel {
 
     @Override
     void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
-        float[] scales = new float[8];
         int[] table = new int[16];
-        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq, scales, table);
+        for (int r = rowStart; r < rowEnd; r++) out[r] = dotRow(r, xq, table);
     }
 
     // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call. Two products
     // share a 16-bit lane (|q| ≤ 31, |x| ≤ 127: lane pair sums stay below 2^14), so lane pairs are summed in the
-    // upper half of 32-bit lanes.
-    private float dotRow(int row, Int8Activations xa, float[] scales, int[] table) {
+    // upper half of 32-bit lanes. The float arithmetic is fixed, because the interleaved kernel repeats it bit for bit
+    // ({@link Q5_KInterleavedMatrixKernel}), as Q4_K's: per sub-block j, acc = fma(lanes, sc_j·(d·xd), acc) and
+    // m = fma(mn_j, dmin·xsd, m), in order of j; the row is Σacc − m.
+    private float dotRow(int row, Int8Activations xa, int[] table) {
         short[] xq = xa.q;
         float[] xd = xa.scale;
         float[] xsd = xa.scaledSum;
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(F), mins = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F);
+        float m = 0f;
         for (int sb = 0; sb < cols / BLOCK; sb++) {
             long o = base + (long) BLOCK_BYTES * sb;
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)), dmin = Float.float16ToFloat(data.get(LE_SHORT, o + 2));
             // Unpacked before the vector work: a call that C2 does not inline, made while many vectors are live,
             // would spill them all.
             KQuantScales.unpack(data, o + 4, table);
-            // The eight sub-block scales and mins, one lane per sub-block (one vector at 256 bits, two at 128).
-            for (int k = 0; k < 8; k += FL) {
-                ((FloatVector) IntVector.fromArray(I, table, k).castShape(F, 0)).mul(FloatVector.fromArray(F, xd, 8 * sb + k)).mul(d).intoArray(scales, k);
-                mins = ((FloatVector) IntVector.fromArray(I, table, 8 + k).castShape(F, 0)).mul(FloatVector.fromArray(F, xsd, 8 * sb + k)).fma(FloatVector.broadcast(F, dmin), mins);
-            }
-            // Parts outside the sub-block pairs: the fifth bits of part j (qh[j ..] and qh[16 + j ..]) serve all four
-            // pairs, so they are loaded once per part, and once per super-block at 256 bits. Unlike around the
-            // block loop of Q4_0 (see Int8DotKernel), this one-iteration loop measured no slower at 256 bits.
-            for (int part = 0; part < PARTS; part++) {
-                int j = SL * part;
-                ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 16 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 32 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                for (int pair = 0; pair < 4; pair++) {
-                    int s0 = 2 * pair, s1 = s0 + 1;
-                    int x0 = 32 * (8 * sb + s0), x1 = x0 + 32;
-                    long qs = o + 48 + 32L * pair;
+            for (int pair = 0; pair < 4; pair++) {
+                int s0 = 2 * pair, s1 = s0 + 1, b0 = 8 * sb + s0, b1 = b0 + 1;
+                float scale0 = table[s0] * (d * xd[b0]), scale1 = table[s1] * (d * xd[b1]);
+                m = Math.fma((float) table[8 + s0], dmin * xsd[b0], m);
+                m = Math.fma((float) table[8 + s1], dmin * xsd[b1], m);
+                int x0 = 32 * b0, x1 = x0 + 32;
+                long qs = o + 48 + 32L * pair;
+                // PARTS steps: a constant trip count (1 or 2) that C2 unrolls; the fifth bits of weights l of both
+                // sub-blocks are bits s0 and s1 of qh[l]
+                for (int part = 0; part < PARTS; part++) {
+                    int j = SL * part;
+                    ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 16 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B, data, o + 32 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                     ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                     ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, data, qs + 16 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
                     ShortVector a0 = a.and((short) 0x0F).or(h0.lanewise(VectorOperators.LSHR, s0).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector b0 = c.and((short) 0x0F).or(h1.lanewise(VectorOperators.LSHR, s0).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                    ShortVector c0 = c.and((short) 0x0F).or(h1.lanewise(VectorOperators.LSHR, s0).and((short) 1).lanewise(VectorOperators.LSHL, 4));
                     ShortVector a1 = a.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector b1 = c.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0 + j)).add(b0.mul(ShortVector.fromArray(S, xq, x0 + 16 + j))).reinterpretAsInts();
-                    IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1 + j)).add(b1.mul(ShortVector.fromArray(S, xq, x1 + 16 + j))).reinterpretAsInts();
+                    ShortVector c1 = c.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, s1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                    IntVector p0 = a0.mul(ShortVector.fromArray(S, xq, x0 + j)).add(c0.mul(ShortVector.fromArray(S, xq, x0 + 16 + j))).reinterpretAsInts();
+                    IntVector p1 = a1.mul(ShortVector.fromArray(S, xq, x1 + j)).add(c1.mul(ShortVector.fromArray(S, xq, x1 + 16 + j))).reinterpretAsInts();
                     p0 = p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
                     p1 = p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16);
-                    acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s0]), acc);
-                    acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scales[s1]), acc);
+                    acc = ((FloatVector) p0.castShape(F, 0)).fma(FloatVector.broadcast(F, scale0), acc);
+                    acc = ((FloatVector) p1.castShape(F, 0)).fma(FloatVector.broadcast(F, scale1), acc);
                 }
             }
         }
-        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc) - m;
     }
 
     @Override

@@ -69,7 +69,7 @@ final class Q6_KMatrixKernel extends Int8DotKernel {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc);
     }
 
     @Override

@@ -52,7 +52,7 @@ final class Q8_0MatrixKernel extends Int8DotKernel {
             float d = Float.float16ToFloat(data.get(LE_SHORT, o)) * xd[b];
             acc = ((FloatVector) sum.castShape(F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc);
     }
 
     @Override

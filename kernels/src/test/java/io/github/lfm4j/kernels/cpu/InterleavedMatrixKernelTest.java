@@ -4,6 +4,8 @@ import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
@@ -19,37 +21,60 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The repacked Q4_0 kernel ({@link MatrixKernel#repacked}) against a float64 reference ({@link ReferenceDecoding},
- * as in {@link MatrixKernelTest}) and against the plain kernel, whose arithmetic it keeps: same results bit for bit,
- * for whole and partial row ranges, every finite f16 scale included. At 128-bit vectors (the second test run) it
- * does not apply, and {@code repacked} must hand back the plain kernel.
+ * The repacked kernels ({@link MatrixKernel#repacked}: Q4_0, Q4_K, Q5_K, Q6_K read eight rows at a time) against a
+ * float64 reference ({@link ReferenceDecoding}, as in {@link MatrixKernelTest}) and against the plain kernel, whose
+ * arithmetic Q4_0, Q4_K and Q5_K keep: same results bit for bit, for whole and partial row ranges, every finite f16
+ * scale included. Q6_K's lanes group other weights than its plain kernel's, so it agrees with it to float rounding.
+ * At 128-bit vectors (the second test run) no layout applies, and {@code repacked} must hand back the plain kernel.
  */
-class Q4_0InterleavedMatrixKernelTest {
-    private static final GGMLType Q4_0 = GGMLType.Q4_0;
+class InterleavedMatrixKernelTest {
+    /** A repacked type: its class, whether it repeats the plain kernel bit for bit, where its f16 scales lie. */
+    enum Kind {
+        Q4_0(GGMLType.Q4_0, Q4_0InterleavedMatrixKernel.class, true, 0),
+        Q4_K(GGMLType.Q4_K, Q4_KInterleavedMatrixKernel.class, true, 0, 2),
+        Q5_K(GGMLType.Q5_K, Q5_KInterleavedMatrixKernel.class, true, 0, 2),
+        Q6_K(GGMLType.Q6_K, Q6_KInterleavedMatrixKernel.class, false, 208);
+
+        final GGMLType type;
+        final Class<?> kernel;
+        final boolean sameBits;
+        /** Byte offsets of the f16 scales in a block. */
+        final int[] halves;
+
+        Kind(GGMLType type, Class<?> kernel, boolean sameBits, int... halves) {
+            this.type = type;
+            this.kernel = kernel;
+            this.sameBits = sameBits;
+            this.halves = halves;
+        }
+    }
     private static final Parallel ONE_THREAD = new Parallel(1);
     private static long seed;
 
     @BeforeAll
     static void pickSeed() {
         seed = Long.getLong("lfm4j.seed", System.nanoTime());
-        System.out.println("Q4_0InterleavedMatrixKernelTest seed " + seed + " (replay with -Dlfm4j.seed=" + seed + ")");
+        System.out.println("InterleavedMatrixKernelTest seed " + seed + " (replay with -Dlfm4j.seed=" + seed + ")");
     }
 
     private static final int[][] RANGES = {{0, 40}, {8, 16}, {3, 40}, {5, 6}, {1, 30}, {13, 27}, {40, 40}};
 
-    @Test
-    void matchesTheFloat64ReferenceAndThePlainKernelBitForBit() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void matchesTheFloat64ReferenceAndThePlainKernel(Kind kind) {
         assumeTrue(VectorWidth.SL == 16, "the interleaved layout is for 256-bit vectors");
+        GGMLType type = kind.type;
         Random rnd = new Random(seed);
         int rows = 40;
-        for (int cols : new int[]{7 * 32, 32, 2048}) {
-            byte[] bytes = RandomWeights.bytes(Q4_0, rows, cols, rnd);
+        int[] widths = type.blockSize == 32 ? new int[]{7 * 32, 32, 2048} : new int[]{256, 3 * 256, 2048};
+        for (int cols : widths) {
+            byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
             ReferenceDecoding.Row[] ref = new ReferenceDecoding.Row[rows];
-            for (int r = 0; r < rows; r++) ref[r] = ReferenceDecoding.decodeRow(Q4_0, bytes, r, cols);
+            for (int r = 0; r < rows; r++) ref[r] = ReferenceDecoding.decodeRow(type, bytes, r, cols);
             try (Arena arena = Arena.ofConfined()) {
-                Tensor t = RandomWeights.tensor(Q4_0, rows, cols, bytes, arena);
+                Tensor t = RandomWeights.tensor(type, rows, cols, bytes, arena);
                 MatrixKernel plain = MatrixKernel.of(t), packed = MatrixKernel.repacked(t, arena, ONE_THREAD);
-                assertInstanceOf(Q4_0InterleavedMatrixKernel.class, packed);
+                assertInstanceOf(kind.kernel, packed);
                 assertTrue(packed.readsOwnCopy());
                 assertEquals(rows, packed.rows());
                 assertEquals(cols, packed.cols());
@@ -59,14 +84,14 @@ class Q4_0InterleavedMatrixKernelTest {
                     float[] want = poisoned(rows), got = poisoned(rows);
                     plain.matvec(x, want, range[0], range[1]);
                     packed.matvec(x, got, range[0], range[1]);
-                    assertSameBits(want, got, "matvec " + where);
+                    assertSame(kind, want, got, "matvec " + where);
                     checkAgainstReference(ref, x, got, cols, range, "matvec " + where);
 
                     Int8Activations xq = new Int8Activations(cols);
                     xq.quantize(x, 0);
                     float[] rounded = poisoned(rows);
                     packed.matvec(xq, rounded, range[0], range[1]);
-                    assertSameBits(want, rounded, "pre-rounded matvec " + where);
+                    assertSameBits(got, rounded, "pre-rounded matvec " + where);
 
                     int n = 5; // prefill decodes the interleaved rows: the same floats, so the same products
                     float[] xs = activations(n * cols, rnd, 1f);
@@ -83,14 +108,16 @@ class Q4_0InterleavedMatrixKernelTest {
      * The kernel keeps a copy of the rounded activations in its own order, made again only when they were rounded
      * anew: one {@link Int8Activations} rounded from one vector, then another, must give each vector's products.
      */
-    @Test
-    void activationsRoundedAgainInTheSameObjectAreReadAgain() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void activationsRoundedAgainInTheSameObjectAreReadAgain(Kind kind) {
         assumeTrue(VectorWidth.SL == 16, "the interleaved layout is for 256-bit vectors");
+        GGMLType type = kind.type;
         Random rnd = new Random(seed + 3);
         int rows = 16, cols = 256;
-        byte[] bytes = RandomWeights.bytes(Q4_0, rows, cols, rnd);
+        byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
         try (Arena arena = Arena.ofConfined()) {
-            Tensor t = RandomWeights.tensor(Q4_0, rows, cols, bytes, arena);
+            Tensor t = RandomWeights.tensor(type, rows, cols, bytes, arena);
             MatrixKernel plain = MatrixKernel.of(t), packed = MatrixKernel.repacked(t, arena, ONE_THREAD);
             Int8Activations xq = new Int8Activations(cols);
             for (int round = 0; round < 3; round++) {
@@ -100,7 +127,7 @@ class Q4_0InterleavedMatrixKernelTest {
                 plain.matvec(x, want, 0, rows);
                 packed.matvec(xq, got, 0, rows);
                 packed.matvec(xq, got, 0, rows); // a second product of the same rounding reads the kept copy
-                assertSameBits(want, got, "round " + round + ", seed " + seed);
+                assertSame(kind, want, got, "round " + round + ", seed " + seed);
             }
         }
     }
@@ -110,52 +137,61 @@ class Q4_0InterleavedMatrixKernelTest {
      * half (normals, subnormals, zeros, both signs) appears as some row's scale, and each row's product must be the
      * plain kernel's, bit for bit.
      */
-    @Test
-    void everyFiniteHalfScaleConvertsExactly() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void everyFiniteHalfScaleConvertsExactly(Kind kind) {
         assumeTrue(VectorWidth.SL == 16, "the interleaved layout is for 256-bit vectors");
+        GGMLType type = kind.type;
         short[] finite = new short[63488];
         int count = 0;
         for (int h = 0; h < 65536; h++) if ((h & 0x7C00) != 0x7C00) finite[count++] = (short) h;
         assertEquals(finite.length, count);
-        int rows = 8, blocksPerRow = count / rows, cols = 32 * blocksPerRow;
+        int rows = 8, blocksPerRow = count / rows / kind.halves.length + 1, cols = type.blockSize * blocksPerRow;
         Random rnd = new Random(seed + 1);
-        byte[] bytes = RandomWeights.bytes(Q4_0, rows, cols, rnd);
+        byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < count; i++) buf.putShort(18 * i, finite[i]);
+        for (int i = 0; i < count; i++) {
+            buf.putShort(type.typeSize * (i / kind.halves.length) + kind.halves[i % kind.halves.length], finite[i]);
+        }
         try (Arena arena = Arena.ofConfined()) {
-            Tensor t = RandomWeights.tensor(Q4_0, rows, cols, bytes, arena);
+            Tensor t = RandomWeights.tensor(type, rows, cols, bytes, arena);
             MatrixKernel plain = MatrixKernel.of(t), packed = MatrixKernel.repacked(t, arena, ONE_THREAD);
-            assertInstanceOf(Q4_0InterleavedMatrixKernel.class, packed);
+            assertInstanceOf(kind.kernel, packed);
             float[] x = activations(cols, rnd, 0x1p-20f); // small, so sums of the largest scales stay finite
             float[] want = new float[rows], got = new float[rows];
             plain.matvec(x, want, 0, rows);
             packed.matvec(x, got, 0, rows);
             for (float v : want) assertTrue(Float.isFinite(v), "test activations too large: " + Arrays.toString(want));
-            assertSameBits(want, got, "every finite half, seed " + seed);
+            assertSame(kind, want, got, "every finite half, seed " + seed);
         }
     }
 
-    @Test
-    void keepsThePlainKernelWhereTheLayoutDoesNotApply() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void keepsThePlainKernelWhereTheLayoutDoesNotApply(Kind kind) {
+        GGMLType type = kind.type;
+        int cols = 2 * type.blockSize;
         Random rnd = new Random(seed + 2);
         try (Arena arena = Arena.ofConfined()) {
             // a row count not divisible by eight
-            Tensor odd = RandomWeights.tensor(Q4_0, 36, 64, RandomWeights.bytes(Q4_0, 36, 64, rnd), arena);
+            Tensor odd = RandomWeights.tensor(type, 36, cols, RandomWeights.bytes(type, 36, cols, rnd), arena);
             assertFalse(MatrixKernel.repacked(odd, arena, ONE_THREAD).readsOwnCopy());
             // an infinite scale: the plain kernel propagates it as the reference does, the bit conversion would not
-            byte[] bytes = RandomWeights.bytes(Q4_0, 16, 64, rnd);
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(18 * 5, (short) 0x7C00);
-            Tensor inf = RandomWeights.tensor(Q4_0, 16, 64, bytes, arena);
-            MatrixKernel k = MatrixKernel.repacked(inf, arena, ONE_THREAD);
-            assertFalse(k.readsOwnCopy());
-            float[] out = new float[16];
-            k.matvec(activations(64, rnd, 1f), out, 0, 16);
-            assertFalse(Float.isFinite(out[2]), "row 2 holds the infinite scale: " + out[2]);
+            for (int half : kind.halves) {
+                byte[] bytes = RandomWeights.bytes(type, 16, cols, rnd);
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(type.typeSize * 5 + half, (short) 0x7C00);
+                Tensor inf = RandomWeights.tensor(type, 16, cols, bytes, arena);
+                MatrixKernel k = MatrixKernel.repacked(inf, arena, ONE_THREAD);
+                assertFalse(k.readsOwnCopy());
+                float[] out = new float[16];
+                k.matvec(activations(cols, rnd, 1f), out, 0, 16);
+                assertFalse(Float.isFinite(out[2]), "row 2 holds the infinite scale: " + out[2]);
+            }
             // other types are not repacked
             Tensor q8 = RandomWeights.tensor(GGMLType.Q8_0, 16, 64, RandomWeights.bytes(GGMLType.Q8_0, 16, 64, rnd), arena);
             assertFalse(MatrixKernel.repacked(q8, arena, ONE_THREAD).readsOwnCopy());
             // narrower vectors keep the plain layout
-            Tensor fits = RandomWeights.tensor(Q4_0, 16, 64, RandomWeights.bytes(Q4_0, 16, 64, rnd), arena);
+            Tensor fits = RandomWeights.tensor(type, 16, cols, RandomWeights.bytes(type, 16, cols, rnd), arena);
             assertEquals(VectorWidth.SL == 16, MatrixKernel.repacked(fits, arena, ONE_THREAD).readsOwnCopy());
         }
     }
@@ -174,6 +210,26 @@ class Q4_0InterleavedMatrixKernelTest {
         float[] out = new float[len];
         Arrays.fill(out, Float.NaN);
         return out;
+    }
+
+    /**
+     * The plain kernel's results: bit for bit where the repacked kernel keeps its arithmetic, else within float
+     * rounding of the same sums, 2^-16 of the largest result (the float64 reference checks each row more closely).
+     */
+    private static void assertSame(Kind kind, float[] want, float[] got, String what) {
+        if (kind.sameBits) {
+            assertSameBits(want, got, what);
+            return;
+        }
+        double largest = 0;
+        for (float v : want) if (Float.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+        for (int i = 0; i < want.length; i++) {
+            if (Float.isNaN(want[i]) && Float.isNaN(got[i])) continue;
+            double tol = 0x1p-16 * largest;
+            if (!(Math.abs(want[i] - got[i]) <= tol)) {
+                fail(what + ": element " + i + " is " + got[i] + ", the plain kernel gives " + want[i]);
+            }
+        }
     }
 
     private static void assertSameBits(float[] want, float[] got, String what) {
