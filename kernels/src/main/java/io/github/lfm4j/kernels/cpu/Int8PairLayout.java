@@ -4,6 +4,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -37,12 +38,11 @@ final class Int8PairLayout {
 
     static final Order NIBBLE_PAIRS = Order.NIBBLE_PAIRS, SCALE_GROUPS = Order.SCALE_GROUPS;
 
-    // Shuffles over the block's two halves: an index below 16 takes that lane of the first 16 values, 16 + j lane j
-    // of the second (an exceptional index, for the two-vector rearrange). Static, so C2 folds them.
-    private static final VectorShuffle<Short> PAIRS_0 = shuffle(Order.NIBBLE_PAIRS, 0), PAIRS_1 = shuffle(Order.NIBBLE_PAIRS, 1),
-            PAIRS_2 = shuffle(Order.NIBBLE_PAIRS, 2), PAIRS_3 = shuffle(Order.NIBBLE_PAIRS, 3);
-    private static final VectorShuffle<Short> GROUPS_0 = shuffle(Order.SCALE_GROUPS, 0), GROUPS_1 = shuffle(Order.SCALE_GROUPS, 1),
-            GROUPS_2 = shuffle(Order.SCALE_GROUPS, 2), GROUPS_3 = shuffle(Order.SCALE_GROUPS, 3);
+    // Per order and run: the lanes taken from the block's first 16 values, those from its second 16, and which lanes
+    // come from the second (single-vector rearranges and a blend: the two-vector rearrange ran as plain Java here).
+    // Static, so C2 folds them.
+    private static final VectorShuffle<Short>[] LOW = shuffles(false), HIGH = shuffles(true);
+    private static final VectorMask<Short>[] FROM_HIGH = masks();
 
     /** The index in the block of the weight at position {@code k} of lane {@code i} (0-7) of a row. */
     static int weight(Order order, int k, int i) {
@@ -52,8 +52,29 @@ final class Int8PairLayout {
         };
     }
 
-    private static VectorShuffle<Short> shuffle(Order order, int k) {
-        return VectorShuffle.fromOp(S, lane -> weight(order, k, lane % 8));
+    /** Index 4·order + k: run k of that order's lanes from one half ({@code high}: the second) of the block. */
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Short>[] shuffles(boolean high) {
+        VectorShuffle<Short>[] s = new VectorShuffle[8];
+        for (Order order : Order.values()) for (int run = 0; run < 4; run++) {
+            int k = run;
+            s[4 * order.ordinal() + k] = VectorShuffle.fromOp(S, lane -> {
+                int w = weight(order, k, lane % 8);
+                return high ? (w >= 16 ? w - 16 : 0) : (w < 16 ? w : 0);
+            });
+        }
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Short>[] masks() {
+        VectorMask<Short>[] m = new VectorMask[8];
+        for (Order order : Order.values()) for (int k = 0; k < 4; k++) {
+            boolean[] bits = new boolean[S.length()];
+            for (int lane = 0; lane < bits.length; lane++) bits[lane] = weight(order, k, lane % 8) >= 16;
+            m[4 * order.ordinal() + k] = VectorMask.fromArray(S, bits, 0);
+        }
+        return m;
     }
 
     /**
@@ -81,15 +102,13 @@ final class Int8PairLayout {
     /** This layout holding {@code xq}'s values; rebuilt only when {@code xq} was rounded since the last call. */
     Int8PairLayout of(Int8Activations xq) {
         if (xq == source && xq.stamp == stamp) return this;
-        boolean pairs = order == Order.NIBBLE_PAIRS;
-        VectorShuffle<Short> s0 = pairs ? PAIRS_0 : GROUPS_0, s1 = pairs ? PAIRS_1 : GROUPS_1,
-                s2 = pairs ? PAIRS_2 : GROUPS_2, s3 = pairs ? PAIRS_3 : GROUPS_3;
+        int o = 4 * order.ordinal();
         for (int b = 0, blocks = xq.scale.length; b < blocks; b++) {
             ShortVector lo = ShortVector.fromArray(S, xq.q, BLOCK * b), hi = ShortVector.fromArray(S, xq.q, BLOCK * b + 16);
-            ((ByteVector) lo.rearrange(s0, hi).convertShape(VectorOperators.S2B, B, 0)).intoArray(x, BYTES * b);
-            ((ByteVector) lo.rearrange(s1, hi).convertShape(VectorOperators.S2B, B, 0)).intoArray(x, BYTES * b + 16);
-            ((ByteVector) lo.rearrange(s2, hi).convertShape(VectorOperators.S2B, B, 0)).intoArray(x, BYTES * b + 32);
-            ((ByteVector) lo.rearrange(s3, hi).convertShape(VectorOperators.S2B, B, 0)).intoArray(x, BYTES * b + 48);
+            for (int k = 0; k < 4; k++) {
+                ShortVector run = lo.rearrange(LOW[o + k]).blend(hi.rearrange(HIGH[o + k]), FROM_HIGH[o + k]);
+                ((ByteVector) run.castShape(B, 0)).intoArray(x, BYTES * b + 16 * k);
+            }
         }
         source = xq;
         stamp = xq.stamp;
@@ -97,31 +116,26 @@ final class Int8PairLayout {
     }
 
     /**
-     * Where a thread's scratch starts in its array ({@link #scratch}): the used floats (a pair's accumulators and a
-     * row's lanes, from {@code SCRATCH}, and a partial group's results, from {@code SCRATCH + RESULTS}) sit 64 bytes
-     * from either end of the array, so no other object shares their cache lines: the garbage collector may compact
-     * two threads' arrays next to each other.
+     * Where a thread's scratch starts in its array ({@link #scratch}): the used floats (from {@code SCRATCH}, and a
+     * partial group's results, from {@code SCRATCH + RESULTS}) sit 64 bytes from either end of the array, so no other
+     * object shares their cache lines: the garbage collector may compact two threads' arrays next to each other.
      */
     static final int SCRATCH = 16, RESULTS = 24;
 
-    /** A thread's scratch for {@link #pairSums} and a partial group's eight results. */
+    /** A thread's scratch for a partial group's eight results. */
     static float[] scratch() {
         return new float[SCRATCH + RESULTS + 8 + 16];
     }
 
     /**
-     * The two rows of a pair from its even-lane and odd-lane accumulators at {@code s[SCRATCH ..]} and {@code
-     * s[SCRATCH + 8 ..]}: lanes 0-3 belong to the first row, 4-7 to the second, and the plain kernel's lane 2m is
-     * even lane m, its lane 2m+1 odd lane m. Each row's eight lanes go back into that order before the same
-     * {@link LaneSums#sum} the plain kernel ends with.
+     * How the interleaved kernels add up a pair's rows from its even-lane and odd-lane accumulators (lanes 0-3 the
+     * pair's first row, 4-7 its second; the plain kernel's lane 2m is even lane m, its lane 2m+1 odd lane m): exactly
+     * as {@link LaneSums#sum} adds the plain kernel's eight lanes, ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)), which is
+     * ((e0+e2)+(e1+e3)) + ((o0+o2)+(o1+o3)): {@code e + e.rearrange(SWAP_2)}, then that plus its {@code SWAP_1}
+     * rearrangement, likewise for o, and the two added leave the first row in lane 0 and the second in lane 4. In
+     * vector lanes, rather than by storing lanes and reading them back in another order (a stall per read: that took
+     * 7 % of a Q4_K_M token).
      */
-    static void pairSums(float[] s, float[] out, int off) {
-        for (int row = 0; row < 2; row++) {
-            for (int m = 0; m < 4; m++) {
-                s[SCRATCH + 16 + 2 * m] = s[SCRATCH + 4 * row + m];
-                s[SCRATCH + 17 + 2 * m] = s[SCRATCH + 8 + 4 * row + m];
-            }
-            out[off + row] = LaneSums.sum(FloatVector.fromArray(VectorWidth.F, s, SCRATCH + 16));
-        }
-    }
+    static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromOp(VectorWidth.F, i -> i ^ 2),
+            SWAP_1 = VectorShuffle.fromOp(VectorWidth.F, i -> i ^ 1);
 }

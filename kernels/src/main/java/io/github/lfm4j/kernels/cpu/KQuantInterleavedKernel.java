@@ -97,13 +97,13 @@ abstract class KQuantInterleavedKernel extends Int8DotKernel {
     @Override
     final void dotRows(Int8Activations xq, float[] out, int rowStart, int rowEnd) {
         byte[] x = pairLayout.get().of(xq).x;
-        float[] s = scratch.get(); // a pair's accumulators, a partial group's results
+        float[] s = scratch.get(); // a partial group's results
         for (int r = rowStart; r < rowEnd; ) {
             int first = r - r % GROUP, end = Math.min(rowEnd, first + GROUP);
             if (r == first && end == first + GROUP) {
-                dotGroup(first / GROUP, xq, x, s, out, first);
+                dotGroup(first / GROUP, xq, x, out, first);
             } else { // the ends of an unaligned range: the whole group, keeping the rows asked for
-                dotGroup(first / GROUP, xq, x, s, s, SCRATCH + RESULTS);
+                dotGroup(first / GROUP, xq, x, s, SCRATCH + RESULTS);
                 System.arraycopy(s, SCRATCH + RESULTS + r - first, out, r, end - r);
             }
             r = end;
@@ -112,9 +112,9 @@ abstract class KQuantInterleavedKernel extends Int8DotKernel {
 
     /**
      * {@code out[off + k]} = row {@code 8·group + k} · x for k < 8, {@code x} being {@code xq} in the subclass's
-     * {@link Int8PairLayout} order; {@code s} is scratch laid out for {@link Int8PairLayout#pairSums}.
+     * {@link Int8PairLayout} order.
      */
-    abstract void dotGroup(int group, Int8Activations xq, byte[] x, float[] s, float[] out, int off);
+    abstract void dotGroup(int group, Int8Activations xq, byte[] x, float[] out, int off);
 
     private static final Set<Class<?>> RAN = ConcurrentHashMap.newKeySet();
 
