@@ -30,8 +30,8 @@ final class Q4_KMatrixKernel extends Int8DotKernel {
 
     // Written out in full (no helpers returning vectors) so C2 never boxes a vector across a call. Two products
     // share a 16-bit lane (|q| ≤ 15, |x| ≤ 127: lane pair sums stay below 2^13), so lane pairs are summed in the
-    // upper half of 32-bit lanes. The float arithmetic is fixed, because the interleaved kernel repeats it bit for bit
-    // ({@link Q4_KInterleavedMatrixKernel}): per sub-block j, acc = fma(lanes, sc_j·(d·xd), acc) and
+    // upper half of 32-bit lanes. Per sub-block j (as the interleaved kernel, whose float sums are
+    // grouped differently: {@link Q4_KInterleavedMatrixKernel}), acc = fma(lanes, sc_j·(d·xd), acc) and
     // m = fma(mn_j, dmin·xsd, m), in order of j; the row is Σacc − m.
     private float dotRow(int row, Int8Activations xa, int[] table) {
         short[] xq = xa.q;

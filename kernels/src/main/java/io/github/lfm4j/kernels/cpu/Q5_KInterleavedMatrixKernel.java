@@ -28,7 +28,8 @@ import static io.github.lfm4j.kernels.cpu.VectorWidth.B64;
  * one byte: the eight bytes of a pair widen to the eight 32-bit lanes, {@code b | b << 12} puts the second nibble in
  * the upper half, and per position one shift and mask move each bit to bit 4 of its 16-bit lane.
  * <p>
- * Numerics: the plain kernel's ({@link Q5_KMatrixKernel}), bit for bit (same lanes and float operations as Q4_K).
+ * Numerics: as Q4_K's: the plain kernel's terms ({@link Q5_KMatrixKernel}), grouped differently in the float sums,
+ * so equal to float rounding (16-bit halves: at most 4·31·127 each, 31,496 summed, below 2^15).
  */
 final class Q5_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
     static final int SB_BYTES = 160 + 8 * 160;
@@ -87,7 +88,7 @@ final class Q5_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
     void dotGroup(int group, Int8Activations xq, byte[] x, float[] out, int off) {
         float[] xd = xq.scale, xsd = xq.scaledSum;
         long base = group * groupBytes;
-        FloatVector e0 = FloatVector.zero(F), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0, mins = e0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, mins = a0;
         for (int sb = 0; sb < superBlocks; sb++) {
             long o = base + (long) SB_BYTES * sb;
             IntVector h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data, o, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -117,8 +118,7 @@ final class Q5_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w0.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).or(f0.lanewise(VectorOperators.LSHL, 2).and(FIFTH)).reinterpretAsShorts().mul(x2))
                         .add(w0.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(f0.lanewise(VectorOperators.LSHL, 1).and(FIFTH)).reinterpretAsShorts().mul(x3)).reinterpretAsInts();
                 FloatVector d0 = scale.rearrange(Int8PairLayout.ROW_SCALES_0);
-                e0 = ((FloatVector) p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, e0);
-                o0 = ((FloatVector) p0.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, o0);
+                a0 = ((FloatVector) p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, a0);
                 IntVector w1 = IntVector.fromMemorySegment(I, data, q + 32, LE);
                 IntVector f1 = (IntVector) ByteVector.fromMemorySegment(B64, data, hi + 8, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                 f1 = f1.or(f1.lanewise(VectorOperators.LSHL, 12));
@@ -127,8 +127,7 @@ final class Q5_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w1.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).or(f1.lanewise(VectorOperators.LSHL, 2).and(FIFTH)).reinterpretAsShorts().mul(x2))
                         .add(w1.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(f1.lanewise(VectorOperators.LSHL, 1).and(FIFTH)).reinterpretAsShorts().mul(x3)).reinterpretAsInts();
                 FloatVector d1 = scale.rearrange(Int8PairLayout.ROW_SCALES_1);
-                e1 = ((FloatVector) p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, e1);
-                o1 = ((FloatVector) p1.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, o1);
+                a1 = ((FloatVector) p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, a1);
                 IntVector w2 = IntVector.fromMemorySegment(I, data, q + 64, LE);
                 IntVector f2 = (IntVector) ByteVector.fromMemorySegment(B64, data, hi + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                 f2 = f2.or(f2.lanewise(VectorOperators.LSHL, 12));
@@ -137,8 +136,7 @@ final class Q5_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w2.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).or(f2.lanewise(VectorOperators.LSHL, 2).and(FIFTH)).reinterpretAsShorts().mul(x2))
                         .add(w2.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(f2.lanewise(VectorOperators.LSHL, 1).and(FIFTH)).reinterpretAsShorts().mul(x3)).reinterpretAsInts();
                 FloatVector d2 = scale.rearrange(Int8PairLayout.ROW_SCALES_2);
-                e2 = ((FloatVector) p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, e2);
-                o2 = ((FloatVector) p2.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, o2);
+                a2 = ((FloatVector) p2.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, a2);
                 IntVector w3 = IntVector.fromMemorySegment(I, data, q + 96, LE);
                 IntVector f3 = (IntVector) ByteVector.fromMemorySegment(B64, data, hi + 24, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                 f3 = f3.or(f3.lanewise(VectorOperators.LSHL, 12));
@@ -147,25 +145,15 @@ final class Q5_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w3.lanewise(VectorOperators.LSHR, 8).and(NIBBLES).or(f3.lanewise(VectorOperators.LSHL, 2).and(FIFTH)).reinterpretAsShorts().mul(x2))
                         .add(w3.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(f3.lanewise(VectorOperators.LSHL, 1).and(FIFTH)).reinterpretAsShorts().mul(x3)).reinterpretAsInts();
                 FloatVector d3 = scale.rearrange(Int8PairLayout.ROW_SCALES_3);
-                e3 = ((FloatVector) p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, e3);
-                o3 = ((FloatVector) p3.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, o3);
+                a3 = ((FloatVector) p3.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, a3);
             }
         }
-        // Each row's eight lanes added as LaneSums adds the plain kernel's (see Int8PairLayout.SWAP_2), both rows of a
-        // pair at once: the first in lane 0, the second in lane 4. Written out: a vector passed to a call that C2
-        // does not inline is boxed, and then every vector of the loop above was (measured: a third of the speed).
-        e0 = e0.add(e0.rearrange(Int8PairLayout.SWAP_2));
-        o0 = o0.add(o0.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r0 = e0.add(e0.rearrange(Int8PairLayout.SWAP_1)).add(o0.add(o0.rearrange(Int8PairLayout.SWAP_1)));
-        e1 = e1.add(e1.rearrange(Int8PairLayout.SWAP_2));
-        o1 = o1.add(o1.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r1 = e1.add(e1.rearrange(Int8PairLayout.SWAP_1)).add(o1.add(o1.rearrange(Int8PairLayout.SWAP_1)));
-        e2 = e2.add(e2.rearrange(Int8PairLayout.SWAP_2));
-        o2 = o2.add(o2.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r2 = e2.add(e2.rearrange(Int8PairLayout.SWAP_1)).add(o2.add(o2.rearrange(Int8PairLayout.SWAP_1)));
-        e3 = e3.add(e3.rearrange(Int8PairLayout.SWAP_2));
-        o3 = o3.add(o3.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r3 = e3.add(e3.rearrange(Int8PairLayout.SWAP_1)).add(o3.add(o3.rearrange(Int8PairLayout.SWAP_1)));
+        FloatVector r0 = a0.add(a0.rearrange(Int8PairLayout.SWAP_2)), r1 = a1.add(a1.rearrange(Int8PairLayout.SWAP_2));
+        FloatVector r2 = a2.add(a2.rearrange(Int8PairLayout.SWAP_2)), r3 = a3.add(a3.rearrange(Int8PairLayout.SWAP_2));
+        r0 = r0.add(r0.rearrange(Int8PairLayout.SWAP_1));
+        r1 = r1.add(r1.rearrange(Int8PairLayout.SWAP_1));
+        r2 = r2.add(r2.rearrange(Int8PairLayout.SWAP_1));
+        r3 = r3.add(r3.rearrange(Int8PairLayout.SWAP_1));
         out[off] = r0.lane(0) - mins.lane(0);
         out[off + 1] = r0.lane(4) - mins.lane(1);
         out[off + 2] = r1.lane(0) - mins.lane(2);

@@ -31,7 +31,8 @@ import static io.github.lfm4j.kernels.cpu.VectorWidth.B64;
  * 2k+1). So every 32-bit lane of a two-row load lies within one group of 16 and takes one scale, and a lane's four
  * 6-bit quants, assembled in place (a mask, a shift, an or per position), multiply their activations in 16-bit lanes.
  * <p>
- * Numerics: per group of 16, {@code acc = fma(Σ(q − 32)·xq, sc·(d·xd), acc)} over the group's lanes, the row being
+ * Numerics: per group of 16, {@code acc = fma(Σ(q − 32)·xq, sc·(d·xd), acc)}, a 32-bit lane summing both 16-bit
+ * halves of a load (eight products, at most 8·32·127 = 32,512 in size, so the sum fits 16 bits); the row being
  * the sum of the lanes; the integer sums are exact, and the float sums are the plain kernel's terms
  * ({@link Q6_KMatrixKernel}) grouped differently, so the two agree to float rounding, not bit for bit.
  */
@@ -103,7 +104,7 @@ final class Q6_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
     void dotGroup(int group, Int8Activations xq, byte[] x, float[] out, int off) {
         float[] xd = xq.scale;
         long base = group * groupBytes;
-        FloatVector e0 = FloatVector.zero(F), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int sb = 0; sb < superBlocks; sb++) {
             long o = base + (long) SB_BYTES * sb;
             IntVector h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data, o, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -135,8 +136,7 @@ final class Q6_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w0.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(h0.lanewise(VectorOperators.LSHR, 2).and(HIGH)).reinterpretAsShorts().mul(x3))
                         .sub(offset).reinterpretAsInts();
                 FloatVector d0 = sLo.rearrange(DUP_LO);
-                e0 = ((FloatVector) p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, e0);
-                o0 = ((FloatVector) p0.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, o0);
+                a0 = ((FloatVector) p0.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d0, a0);
                 IntVector w1 = IntVector.fromMemorySegment(I, data, lo + 32, LE);
                 IntVector h1 = ((ShortVector) ByteVector.fromMemorySegment(B, data, hi + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).reinterpretAsInts();
                 IntVector p1 = w1.and(NIBBLES).or(h1.lanewise(VectorOperators.LSHL, 4).and(HIGH)).reinterpretAsShorts().mul(x0)
@@ -145,8 +145,7 @@ final class Q6_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w1.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(h1.lanewise(VectorOperators.LSHR, 2).and(HIGH)).reinterpretAsShorts().mul(x3))
                         .sub(offset).reinterpretAsInts();
                 FloatVector d1 = sLo.rearrange(DUP_HI);
-                e1 = ((FloatVector) p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, e1);
-                o1 = ((FloatVector) p1.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, o1);
+                a1 = ((FloatVector) p1.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d1, a1);
                 IntVector w2 = IntVector.fromMemorySegment(I, data, lo + 64, LE);
                 IntVector h2 = ((ShortVector) ByteVector.fromMemorySegment(B, data, hi + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).reinterpretAsInts();
                 IntVector p2 = w2.and(NIBBLES).or(h2.lanewise(VectorOperators.LSHL, 4).and(HIGH)).reinterpretAsShorts().mul(x0)
@@ -155,8 +154,7 @@ final class Q6_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w2.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(h2.lanewise(VectorOperators.LSHR, 2).and(HIGH)).reinterpretAsShorts().mul(x3))
                         .sub(offset).reinterpretAsInts();
                 FloatVector d2 = sHi.rearrange(DUP_LO);
-                e2 = ((FloatVector) p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, e2);
-                o2 = ((FloatVector) p2.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, o2);
+                a2 = ((FloatVector) p2.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d2, a2);
                 IntVector w3 = IntVector.fromMemorySegment(I, data, lo + 96, LE);
                 IntVector h3 = ((ShortVector) ByteVector.fromMemorySegment(B, data, hi + 48, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).reinterpretAsInts();
                 IntVector p3 = w3.and(NIBBLES).or(h3.lanewise(VectorOperators.LSHL, 4).and(HIGH)).reinterpretAsShorts().mul(x0)
@@ -165,25 +163,15 @@ final class Q6_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                         .add(w3.lanewise(VectorOperators.LSHR, 12).and(NIBBLES).or(h3.lanewise(VectorOperators.LSHR, 2).and(HIGH)).reinterpretAsShorts().mul(x3))
                         .sub(offset).reinterpretAsInts();
                 FloatVector d3 = sHi.rearrange(DUP_HI);
-                e3 = ((FloatVector) p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, e3);
-                o3 = ((FloatVector) p3.lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, o3);
+                a3 = ((FloatVector) p3.mul(PAIR_SUM).lanewise(VectorOperators.ASHR, 16).convertShape(VectorOperators.I2F, F, 0)).fma(d3, a3);
             }
         }
-        // Each row's eight lanes added as LaneSums adds the plain kernel's (see Int8PairLayout.SWAP_2), both rows of a
-        // pair at once: the first in lane 0, the second in lane 4. Written out: a vector passed to a call that C2
-        // does not inline is boxed, and then every vector of the loop above was (measured: a third of the speed).
-        e0 = e0.add(e0.rearrange(Int8PairLayout.SWAP_2));
-        o0 = o0.add(o0.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r0 = e0.add(e0.rearrange(Int8PairLayout.SWAP_1)).add(o0.add(o0.rearrange(Int8PairLayout.SWAP_1)));
-        e1 = e1.add(e1.rearrange(Int8PairLayout.SWAP_2));
-        o1 = o1.add(o1.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r1 = e1.add(e1.rearrange(Int8PairLayout.SWAP_1)).add(o1.add(o1.rearrange(Int8PairLayout.SWAP_1)));
-        e2 = e2.add(e2.rearrange(Int8PairLayout.SWAP_2));
-        o2 = o2.add(o2.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r2 = e2.add(e2.rearrange(Int8PairLayout.SWAP_1)).add(o2.add(o2.rearrange(Int8PairLayout.SWAP_1)));
-        e3 = e3.add(e3.rearrange(Int8PairLayout.SWAP_2));
-        o3 = o3.add(o3.rearrange(Int8PairLayout.SWAP_2));
-        FloatVector r3 = e3.add(e3.rearrange(Int8PairLayout.SWAP_1)).add(o3.add(o3.rearrange(Int8PairLayout.SWAP_1)));
+        FloatVector r0 = a0.add(a0.rearrange(Int8PairLayout.SWAP_2)), r1 = a1.add(a1.rearrange(Int8PairLayout.SWAP_2));
+        FloatVector r2 = a2.add(a2.rearrange(Int8PairLayout.SWAP_2)), r3 = a3.add(a3.rearrange(Int8PairLayout.SWAP_2));
+        r0 = r0.add(r0.rearrange(Int8PairLayout.SWAP_1));
+        r1 = r1.add(r1.rearrange(Int8PairLayout.SWAP_1));
+        r2 = r2.add(r2.rearrange(Int8PairLayout.SWAP_1));
+        r3 = r3.add(r3.rearrange(Int8PairLayout.SWAP_1));
         out[off] = r0.lane(0);
         out[off + 1] = r0.lane(4);
         out[off + 2] = r1.lane(0);
