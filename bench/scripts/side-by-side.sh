@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Side by side with llama.cpp: alternates rounds of llama.cpp (through node-llama-cpp, see llama-cpp-node-bench.mjs)
-# and `lfm4j bench` on the same GGUF and thread count, then prints each round and lfm4j's share of llama.cpp's mean.
+# Side by side with llama.cpp: alternates rounds of llama.cpp and `lfm4j bench` on the same GGUF and thread count,
+# then prints each round and lfm4j's share of llama.cpp's mean.
 #
 #   bench/scripts/side-by-side.sh MODEL.gguf [ROUNDS] [THREADS]      (defaults: 3 rounds, 2 threads)
+#   LLAMA_BENCH=/path/to/llama-bench bench/scripts/side-by-side.sh ...  (a native llama.cpp build: the reference)
+#
+# llama.cpp is a native `llama-bench` when LLAMA_BENCH names one (shared/BENCHMARKS.md says which commit to build;
+# `-p 512 -n 128 -r 3`), else the one node-llama-cpp ships (llama-cpp-node-bench.mjs), which may be slower.
 #
 # Why rounds, interleaved: on shared or virtual machines the speed of both programs drifts by 10-20 % over minutes
 # (measured on the project's build machines), so one run of each, minutes apart, compares the machine's moods as much
@@ -13,20 +17,38 @@ root="$(cd "$here/../.." && pwd -P)"
 model="${1:?usage: side-by-side.sh MODEL.gguf [ROUNDS] [THREADS]}"
 rounds="${2:-3}" threads="${3:-2}"
 [ -f "$model" ] || { echo "side-by-side: no such file: $model" >&2; exit 2; }
-command -v node >/dev/null || { echo "side-by-side: node is needed for llama.cpp (node-llama-cpp)" >&2; exit 2; }
-
-dir="${LLAMA_NODE_DIR:-$HOME/.cache/lfm4j/node-llama-cpp}"
-if [ ! -d "$dir/node_modules/node-llama-cpp" ]; then
-  echo "installing node-llama-cpp 3.22.1 into $dir" >&2
-  mkdir -p "$dir" && npm install --silent --prefix "$dir" node-llama-cpp@3.22.1 >&2
+native="${LLAMA_BENCH:-}"
+if [ -n "$native" ]; then
+  [ -x "$native" ] || { echo "side-by-side: LLAMA_BENCH is not an executable: $native" >&2; exit 2; }
+  echo "llama.cpp: native llama-bench at $native"
+else
+  command -v node >/dev/null || { echo "side-by-side: node is needed for llama.cpp (node-llama-cpp), or set LLAMA_BENCH" >&2; exit 2; }
+  dir="${LLAMA_NODE_DIR:-$HOME/.cache/lfm4j/node-llama-cpp}"
+  if [ ! -d "$dir/node_modules/node-llama-cpp" ]; then
+    echo "installing node-llama-cpp 3.22.1 into $dir" >&2
+    mkdir -p "$dir" && npm install --silent --prefix "$dir" node-llama-cpp@3.22.1 >&2
+  fi
+  # an ES module resolves its imports next to itself, so the script runs from the directory that has node_modules
+  cp "$here/llama-cpp-node-bench.mjs" "$dir/"
+  echo "llama.cpp: node-llama-cpp 3.22.1's build"
 fi
-# an ES module resolves its imports next to itself, so the script runs from the directory that has node_modules
-cp "$here/llama-cpp-node-bench.mjs" "$dir/"
+
+# "pp512 M ± S tok/s, tg128 M ± S tok/s", from either llama.cpp
+llama_round() {
+  if [ -n "$native" ]; then
+    "$native" -m "$model" -t "$threads" -p 512 -n 128 -r 3 -o md 2>/dev/null | awk -F'|' '
+      NF > 3 && $(NF-2) ~ /pp512/ { split($(NF-1), a, " "); pp = a[1] " ± " a[3] }
+      NF > 3 && $(NF-2) ~ /tg128/ { split($(NF-1), a, " "); tg = a[1] " ± " a[3] }
+      END { printf "pp512 %s tok/s, tg128 %s tok/s\n", pp, tg }'
+  else
+    (cd "$dir" && node llama-cpp-node-bench.mjs "$model" "$threads" 3)
+  fi
+}
 
 # "pp512 M ± S tok/s, tg128 M ± S tok/s" from the node script; "| pp512 | M ± S |" rows from lfm4j bench
 llama_pp=() llama_tg=() lfm_pp=() lfm_tg=()
 for ((r = 1; r <= rounds; r++)); do
-  out="$(cd "$dir" && node llama-cpp-node-bench.mjs "$model" "$threads" 3)"
+  out="$(llama_round)"
   llama_pp+=("$(sed -n 's/.*pp512 \([0-9.]*\) ±.*/\1/p' <<<"$out")")
   llama_tg+=("$(sed -n 's/.*tg128 \([0-9.]*\) ±.*/\1/p' <<<"$out")")
   out="$("$root/lfm4j" bench -m "$model" -t "$threads" -p 512 -n 128 -r 3 --progress none 2>/dev/null)"
