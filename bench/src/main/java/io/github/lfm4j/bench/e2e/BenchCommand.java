@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--synthetic", paramLabel = "NAME",
-            description = "Synthetic model <preset>-<type>, e.g. 1.2b-q4_0, 1.2b-q8_0, tiny-q8_0; generated once into the cache.")
+            description = "Synthetic model <preset>-<type> (any synth --type), e.g. 1.2b-q4_0, 1.2b-q4_k_m, tiny-q8_0; generated once into the cache.")
     String synthetic;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",

@@ -1,7 +1,7 @@
 package io.github.lfm4j.bench.e2e;
 
-import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.synth.SynthShape;
+import io.github.lfm4j.model.synth.SynthType;
 import io.github.lfm4j.model.synth.SyntheticModel;
 
 import java.io.IOException;
@@ -9,12 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Synthetic models by name ({@code <preset>-<type>}, e.g. {@code 1.2b-q4_0}, {@code tiny-q8_0}), generated once into
- * a cache directory and reused: the 1.2B model takes tens of seconds to write, the benchmark itself should not.
+ * Synthetic models by name ({@code <preset>-<type>}, e.g. {@code 1.2b-q4_0}, {@code tiny-q8_0}, {@code 1.2b-q4_k_m};
+ * the type is any {@code lfm4j synth --type}), generated once into a cache directory and reused: the 1.2B model
+ * takes tens of seconds to write, the benchmark itself should not.
  */
 public final class SyntheticModels {
     /** Fixed so that every cached file and every report refer to the same weights. */
@@ -29,10 +29,10 @@ public final class SyntheticModels {
         return base.resolve("lfm4j").resolve("synthetic");
     }
 
-    /** A parsed name: the shape preset and the matrix type. */
-    public record Spec(SynthShape shape, GGMLType type) {
+    /** A parsed name: the shape preset and the matrix type (or type mix). */
+    public record Spec(SynthShape shape, SynthType type) {
         public String fileName() {
-            return shape.name() + "-" + type.name().toLowerCase(Locale.ROOT) + "-seed" + SEED + ".gguf";
+            return shape.name() + "-" + type.label() + "-seed" + SEED + ".gguf";
         }
     }
 
@@ -43,16 +43,11 @@ public final class SyntheticModels {
                     + "' is not <preset>-<type> (e.g. 1.2b-q4_0, tiny-q8_0)");
         }
         SynthShape shape = SynthShape.preset(name.substring(0, dash));
-        GGMLType type;
         try {
-            type = GGMLType.valueOf(name.substring(dash + 1).toUpperCase(Locale.ROOT));
+            return new Spec(shape, SynthType.parse(name.substring(dash + 1)));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown tensor type '" + name.substring(dash + 1) + "' in '" + name + "'");
+            throw new IllegalArgumentException(e.getMessage() + " in '" + name + "'");
         }
-        if (!SyntheticModel.canWrite(type)) {
-            throw new IllegalArgumentException("cannot write synthetic models of type " + type.name().toLowerCase(Locale.ROOT));
-        }
-        return new Spec(shape, type);
     }
 
     /**

@@ -2,7 +2,9 @@ package io.github.lfm4j.bench.e2e;
 
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.synth.KQuantPreset;
 import io.github.lfm4j.model.synth.SynthShape;
+import io.github.lfm4j.model.synth.SynthType;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -63,16 +65,19 @@ class BenchPartsTest {
 
     @Test
     void syntheticNames() {
-        assertEquals(new SyntheticModels.Spec(SynthShape.LFM2_1_2B, GGMLType.Q4_0), SyntheticModels.parse("1.2b-q4_0"));
-        assertEquals(new SyntheticModels.Spec(SynthShape.TINY, GGMLType.Q8_0), SyntheticModels.parse("tiny-Q8_0"));
+        assertEquals(new SyntheticModels.Spec(SynthShape.LFM2_1_2B, new SynthType.Uniform(GGMLType.Q4_0)), SyntheticModels.parse("1.2b-q4_0"));
+        assertEquals(new SyntheticModels.Spec(SynthShape.TINY, new SynthType.Uniform(GGMLType.Q8_0)), SyntheticModels.parse("tiny-Q8_0"));
         assertEquals("1.2b-q8_0-seed42.gguf", SyntheticModels.parse("1.2b-q8_0").fileName());
+        assertEquals(new SyntheticModels.Spec(SynthShape.LFM2_1_2B, new SynthType.Preset(KQuantPreset.Q4_K_M)),
+                SyntheticModels.parse("1.2b-q4_k_m"));
+        assertEquals("1.2b-q5_k_m-seed42.gguf", SyntheticModels.parse("1.2b-Q5_K_M").fileName());
         assertEquals("synthetic model name 'tiny' is not <preset>-<type> (e.g. 1.2b-q4_0, tiny-q8_0)",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny")).getMessage());
         assertEquals("unknown preset '7b' (known: tiny, 1.2b)",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("7b-q4_0")).getMessage());
         assertEquals("unknown tensor type 'q3_x' in 'tiny-q3_x'",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny-q3_x")).getMessage());
-        assertEquals("cannot write synthetic models of type iq2_xxs",
+        assertEquals("cannot write synthetic models of type iq2_xxs in 'tiny-iq2_xxs'",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny-iq2_xxs")).getMessage());
     }
 

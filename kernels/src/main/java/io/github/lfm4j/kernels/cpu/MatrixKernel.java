@@ -87,6 +87,8 @@ public interface MatrixKernel {
             case Q4_1 -> new Q4_1MatrixKernel(weights);
             case Q5_0 -> new Q5_0MatrixKernel(weights);
             case Q5_1 -> new Q5_1MatrixKernel(weights);
+            case Q2_K -> new Q2_KMatrixKernel(weights);
+            case Q3_K -> new Q3_KMatrixKernel(weights);
             case Q4_K -> new Q4_KMatrixKernel(weights);
             case Q5_K -> new Q5_KMatrixKernel(weights);
             case Q6_K -> new Q6_KMatrixKernel(weights);

@@ -45,7 +45,7 @@ class MatrixKernelTest {
     }
 
     enum Kind {
-        F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K;
+        F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K;
 
         GGMLType type() {
             return GGMLType.valueOf(name());
@@ -170,11 +170,11 @@ class MatrixKernelTest {
 
     /** The test's decoding agrees bit for bit with the model module's Dequantizer wherever that exists. */
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(value = Kind.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q2_K", "Q3_K"})
     void referenceDecodingAgreesWithDequantizer(Kind kind) {
         GGMLType type = kind.type();
         Random rnd = new Random(seed + type.id);
-        int rows = 3, cols = 64;
+        int rows = 3, cols = type.blockSize == 256 ? 512 : 64;
         byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = RandomWeights.tensor(type, rows, cols, bytes, arena);
@@ -236,6 +236,7 @@ class MatrixKernelTest {
     /**
      * A product split across threads rounds its input once and hands it to every thread: that path must give what
      * the plain matvec gives (which rounds the same input itself), bit for bit, and only the int8 kernels take it.
+     * Those are all quantized types but Q2_K and Q3_K, which decode rows to floats and multiply those.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -246,7 +247,7 @@ class MatrixKernelTest {
         try (Arena arena = Arena.ofConfined()) {
             MatrixKernel k = MatrixKernel.of(RandomWeights.tensor(type, rows, cols, RandomWeights.bytes(type, rows, cols, rnd), arena));
             Int8Activations xq = new Int8Activations(cols);
-            if (!type.isQuantized()) {
+            if (!type.isQuantized() || type == GGMLType.Q2_K || type == GGMLType.Q3_K) {
                 assertFalse(k.roundsInputToInt8(), type + " multiplies float activations");
                 assertThrows(UnsupportedOperationException.class, () -> k.matvec(xq, new float[rows], 0, rows));
                 return;
@@ -295,9 +296,9 @@ class MatrixKernelTest {
             assertThrows(IllegalArgumentException.class, () -> k.matmul(new float[128], 2, new float[9], 0, 5));
 
             Tensor unsupported = RandomWeights.tensor(GGMLType.Q8_0, 5, 64, new byte[5 * 68], arena);
-            Tensor q2k = new Tensor(new io.github.lfm4j.model.gguf.GGUFTensorInfo("q2", new long[]{256, 1}, GGMLType.Q2_K, 0), unsupported.data());
-            var e = assertThrows(IllegalArgumentException.class, () -> MatrixKernel.of(q2k));
-            assertTrue(e.getMessage().contains("Q2_K") && !e.getMessage().contains("\n"), e.getMessage());
+            Tensor iq2 = new Tensor(new io.github.lfm4j.model.gguf.GGUFTensorInfo("iq2", new long[]{256, 1}, GGMLType.IQ2_XXS, 0), unsupported.data());
+            var e = assertThrows(IllegalArgumentException.class, () -> MatrixKernel.of(iq2));
+            assertTrue(e.getMessage().contains("IQ2_XXS") && !e.getMessage().contains("\n"), e.getMessage());
 
             Tensor shortData = new Tensor(new io.github.lfm4j.model.gguf.GGUFTensorInfo("s", new long[]{64, 9}, GGMLType.Q8_0, 0), t.data());
             assertThrows(IllegalArgumentException.class, () -> MatrixKernel.of(shortData));

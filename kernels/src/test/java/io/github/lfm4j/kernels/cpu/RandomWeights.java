@@ -39,6 +39,8 @@ final class RandomWeights {
                 int[] halves = switch (type) {
                     case Q8_0, Q4_0, Q5_0 -> new int[]{0};
                     case Q4_1, Q5_1, Q4_K, Q5_K -> new int[]{0, 2};
+                    case Q2_K -> new int[]{80, 82};
+                    case Q3_K -> new int[]{108};
                     case Q6_K -> new int[]{208};
                     default -> throw new IllegalArgumentException("no generator for " + type);
                 };

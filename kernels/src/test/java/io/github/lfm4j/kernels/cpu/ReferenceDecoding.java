@@ -84,6 +84,25 @@ final class ReferenceDecoding {
                 double a = half(b, o) * sm[0] * q, c = half(b, o + 2) * sm[1];
                 return new double[]{a - c, Math.abs(a) + Math.abs(c)};
             }
+            case Q2_K -> {
+                // half h = j/128; within it value 32k + l sits in bits 2k..2k+1 of qs[32h + l], sub-block 8h + 2k + l/16
+                int half = j / 128, k = (j % 128) / 32, l = j % 32;
+                int q = (u8(b, o + 16 + 32 * half + l) >>> (2 * k)) & 3;
+                int sm = u8(b, o + 8 * half + 2 * k + l / 16);
+                double a = half(b, o + 80) * (sm & 0x0F) * q, c = half(b, o + 82) * (sm >>> 4);
+                return new double[]{a - c, Math.abs(a) + Math.abs(c)};
+            }
+            case Q3_K -> {
+                // as Q2_K for the low bits (qs at 32); bit 4h + k of hmask[l] set means q, clear means q - 4
+                int half = j / 128, k = (j % 128) / 32, l = j % 32;
+                int q = (u8(b, o + 32 + 32 * half + l) >>> (2 * k)) & 3;
+                if ((u8(b, o + l) >>> (4 * half + k) & 1) == 0) q -= 4;
+                int sub = 8 * half + 2 * k + l / 16;
+                int low = sub < 8 ? u8(b, o + 96 + sub) & 0x0F : u8(b, o + 96 + sub - 8) >>> 4;
+                int high = (u8(b, o + 104 + sub % 4) >>> (2 * (sub / 4))) & 3;
+                double w = half(b, o + 108) * ((low | high << 4) - 32) * q;
+                return new double[]{w, Math.abs(w)};
+            }
             case Q6_K -> {
                 int half = j / 128, k = j % 128, quarter = k / 32, l = k % 32;
                 int ql = u8(b, o + 64 * half + l + (quarter % 2 == 1 ? 32 : 0));

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
 /**
  * Turns ggml-encoded values back into floats, block by block, exactly as ggml's {@code dequantize_row_*} do
  * (bit for bit: same float operations in the same order), for F32, F16, BF16, Q8_0, Q4_0 here and Q4_1, Q5_0, Q5_1
- * ({@link LegacyDequant}), Q4_K, Q5_K, Q6_K ({@link KDequant}).
+ * ({@link LegacyDequant}), Q2_K, Q3_K, Q4_K, Q5_K, Q6_K ({@link KDequant}).
  * This is the plain, obviously-correct path: the CPU kernels compute dot products on the blocks directly, and are
  * tested against float64 references built from these values.
  */
@@ -60,6 +60,8 @@ public final class Dequantizer {
             case Q4_1 -> LegacyDequant.q4_1(src, offset, dst, dstOffset, n);
             case Q5_0 -> LegacyDequant.q5_0(src, offset, dst, dstOffset, n);
             case Q5_1 -> LegacyDequant.q5_1(src, offset, dst, dstOffset, n);
+            case Q2_K -> KDequant.q2K(src, offset, dst, dstOffset, n);
+            case Q3_K -> KDequant.q3K(src, offset, dst, dstOffset, n);
             case Q4_K -> KDequant.q4K(src, offset, dst, dstOffset, n);
             case Q5_K -> KDequant.q5K(src, offset, dst, dstOffset, n);
             case Q6_K -> KDequant.q6K(src, offset, dst, dstOffset, n);

@@ -6,13 +6,76 @@ import java.lang.foreign.ValueLayout;
 import static io.github.lfm4j.model.quant.Dequantizer.f16;
 
 /**
- * Dequantization of ggml's 256-value K-quant super-blocks, as ggml's {@code dequantize_row_q4_K/q5_K/q6_K}
+ * Dequantization of ggml's 256-value K-quant super-blocks, as ggml's {@code dequantize_row_q2_K/q3_K/q4_K/q5_K/q6_K}
  * (same float operation order, so results are bit-identical).
  */
 final class KDequant {
     private KDequant() {}
 
     static final int QK_K = 256;
+
+    /**
+     * block_q2_K (84 bytes): uint8 scales[16] (low nibble the scale, high nibble the min of one 16-value sub-block),
+     * qs[64] (four 2-bit values a byte), f16 d, f16 dmin; x = d*scale*q - dmin*min. Each 128-value half uses 32 qs
+     * bytes: its value 32*j + l (j = 0..3) is bits 2j..2j+1 of byte l, and its sub-block is 2j + l/16.
+     */
+    static void q2K(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK_K; b++) {
+            long blk = offset + 84L * b;
+            float d = f16(src, blk + 80), min = f16(src, blk + 82);
+            int y = dstOffset + QK_K * b;
+            long q = blk + 16;
+            int is = 0;
+            for (int half = 0; half < 2; half++, q += 32) {
+                for (int shift = 0; shift < 8; shift += 2) {
+                    for (int part = 0; part < 2; part++) {
+                        int sc = u8(src, blk + is++);
+                        float dl = d * (sc & 0xF), ml = min * (sc >>> 4);
+                        for (int l = 0; l < 16; l++) dst[y++] = dl * ((u8(src, q + 16 * part + l) >>> shift) & 3) - ml;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * block_q3_K (110 bytes): hmask[32] (the third bit, inverted: set means no -4), qs[64] (low 2 bits, laid out as
+     * in Q2_K), scales[12] (sixteen 6-bit scales stored as scale + 32), f16 d; x = d*(scale - 32)*(q - 4*!hbit).
+     * Value 32*j + l of half h (j = 0..3) takes its high bit from bit 4h + j of hmask[l].
+     */
+    static void q3K(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        int[] scales = new int[16];
+        for (int b = 0; b < n / QK_K; b++) {
+            long blk = offset + 110L * b;
+            float dAll = f16(src, blk + 108);
+            for (int j = 0; j < 16; j++) scales[j] = q3Scale(src, blk + 96, j) - 32;
+            int y = dstOffset + QK_K * b;
+            long q = blk + 32, hm = blk;
+            int is = 0, m = 1;
+            for (int half = 0; half < 2; half++, q += 32) {
+                for (int shift = 0; shift < 8; shift += 2, m <<= 1) {
+                    for (int part = 0; part < 2; part++) {
+                        float dl = dAll * scales[is++];
+                        for (int l = 16 * part; l < 16 * part + 16; l++) {
+                            int low = (u8(src, q + l) >>> shift) & 3;
+                            dst[y++] = dl * (low - ((u8(src, hm + l) & m) != 0 ? 0 : 4));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The stored (offset by 32) 6-bit scale j (0..15) of a Q3_K block from its 12 scale bytes: the low 4 bits are
+     * the low nibble of byte j (j < 8) or the high nibble of byte j - 8; the top 2 bits are bits 2*(j/4)..+1 of
+     * byte 8 + j%4.
+     */
+    static int q3Scale(MemorySegment src, long scales, int j) {
+        int low = j < 8 ? u8(src, scales + j) & 0xF : u8(src, scales + j - 8) >>> 4;
+        int high = (u8(src, scales + 8 + j % 4) >>> (2 * (j / 4))) & 3;
+        return low | high << 4;
+    }
 
     /**
      * The 6-bit scale and min of sub-block j (0..7) from the 12 packed bytes at {@code scales}, as ggml's

@@ -43,8 +43,8 @@ final class KQuant {
                 float avX = (float) Math.sqrt(sumX2 / 32);
                 for (int l = 0; l < 32; l++) weights[l] = avX + Math.abs(x[s + l]);
                 scales[j] = five
-                        ? makeQkx2Quants(32, 31, x, s, weights, L, 32 * j, theMin, laux, -0.5f, 0.1f, 15)
-                        : makeQkx2Quants(32, 15, x, s, weights, L, 32 * j, theMin, laux, -1.f, 0.1f, 20);
+                        ? makeQkx2Quants(32, 31, x, s, weights, L, 32 * j, theMin, laux, -0.5f, 0.1f, 15, false)
+                        : makeQkx2Quants(32, 15, x, s, weights, L, 32 * j, theMin, laux, -1.f, 0.1f, 20, false);
                 mins[j] = theMin[0];
                 if (scales[j] > maxScale) maxScale = scales[j];
                 if (mins[j] > maxMin) maxMin = mins[j];

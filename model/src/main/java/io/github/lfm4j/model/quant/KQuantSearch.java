@@ -2,8 +2,9 @@ package io.github.lfm4j.model.quant;
 
 /**
  * The scale searches behind ggml's K-quant reference quantizers: {@code nearest_int}, {@code make_qkx2_quants}
- * (asymmetric: scale and min, used by Q4_K/Q5_K) and {@code make_qx_quants} (symmetric, used by Q6_K), with the same
- * float operations in the same order as ggml-quants.c so that ties and near-ties resolve identically.
+ * (asymmetric: scale and min, used by Q2_K/Q4_K/Q5_K), {@code make_q3_quants} (symmetric, Q3_K) and
+ * {@code make_qx_quants} (symmetric, Q6_K), with the same float operations in the same order as ggml-quants.c so
+ * that ties and near-ties resolve identically.
  */
 final class KQuantSearch {
     private KQuantSearch() {}
@@ -22,10 +23,11 @@ final class KQuantSearch {
     /**
      * Finds scale and min for n values quantized to 0..nmax so that x ~ scale*L - theMin, minimizing the weighted
      * squared error over nstep+1 candidate scales around nmax/(max-min). Writes the levels to L[lo..lo+n), returns
-     * the scale and puts -min (>= 0) into {@code theMin[0]}.
+     * the scale and puts -min (>= 0) into {@code theMin[0]}. The error is squared, or absolute with {@code useMad}
+     * (ggml's use_mad, which only Q2_K sets).
      */
     static float makeQkx2Quants(int n, int nmax, float[] x, int xo, float[] weights, byte[] L, int lo, float[] theMin,
-                                byte[] laux, float rmin, float rdelta, int nstep) {
+                                byte[] laux, float rmin, float rdelta, int nstep, boolean useMad) {
         float min = x[xo], max = x[xo];
         float sumW = weights[0];
         float sumX = sumW * x[xo];
@@ -49,7 +51,7 @@ final class KQuantSearch {
             int l = nearestInt(iscale * (x[xo + i] - min));
             L[lo + i] = (byte) Math.max(0, Math.min(nmax, l));
             float diff = scale * (L[lo + i] & 0xFF) + min - x[xo + i];
-            bestError += weights[i] * (diff * diff);
+            bestError += weights[i] * (useMad ? Math.abs(diff) : diff * diff);
         }
         if (nstep < 1) {
             theMin[0] = -min;
@@ -77,7 +79,7 @@ final class KQuantSearch {
                 float curError = 0;
                 for (int i = 0; i < n; i++) {
                     float diff = thisScale * laux[i] + thisMin - x[xo + i];
-                    curError += weights[i] * (diff * diff);
+                    curError += weights[i] * (useMad ? Math.abs(diff) : diff * diff);
                 }
                 if (curError < bestError) {
                     System.arraycopy(laux, 0, L, lo, n);
@@ -89,6 +91,61 @@ final class KQuantSearch {
         }
         theMin[0] = -min;
         return scale;
+    }
+
+    /**
+     * Symmetric quantization of n values to -nmax..nmax-1 (stored as L = l + nmax) for Q3_K (ggml's make_q3_quants
+     * with do_rmse): start from the levels of the scale -nmax/max, then up to five passes that move single values to
+     * the level the least-squares scale of the others wants, keeping each move that improves the x^2-weighted fit.
+     * Returns that least-squares scale.
+     */
+    static float makeQ3Quants(int n, int nmax, float[] x, int xo, byte[] L, int lo) {
+        float max = 0, amax = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[xo + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xo + i];
+            }
+        }
+        if (amax < GROUP_MAX_EPS) {
+            for (int i = 0; i < n; i++) L[lo + i] = 0;
+            return 0.f;
+        }
+        float iscale = -nmax / max;
+        float sumlx = 0, suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * x[xo + i])));
+            L[lo + i] = (byte) l;
+            float w = x[xo + i] * x[xo + i];
+            sumlx += w * x[xo + i] * l;
+            suml2 += w * l * l;
+        }
+        for (int pass = 0; pass < 5; pass++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float xi = x[xo + i], w = xi * xi;
+                int li = L[lo + i];
+                float slx = sumlx - w * xi * li;
+                if (slx > 0) {
+                    float sl2 = suml2 - w * li * li;
+                    int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(xi * sl2 / slx)));
+                    if (l != li) {
+                        slx += w * xi * l;
+                        sl2 += w * l * l;
+                        if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
+                            L[lo + i] = (byte) l;
+                            sumlx = slx;
+                            suml2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) break;
+        }
+        for (int i = 0; i < n; i++) L[lo + i] += (byte) nmax;
+        return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
     }
 
     /**

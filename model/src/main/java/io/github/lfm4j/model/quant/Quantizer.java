@@ -18,7 +18,7 @@ public final class Quantizer {
     /** Types {@link #quantize} can produce. */
     public static boolean canQuantize(GGMLType type) {
         return switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
             default -> false;
         };
     }
@@ -50,6 +50,8 @@ public final class Quantizer {
             case Q4_1 -> LegacyQuant.q4_1(src, srcOff, n, dst, dstOff);
             case Q5_0 -> LegacyQuant.q5_0(src, srcOff, n, dst, dstOff);
             case Q5_1 -> LegacyQuant.q5_1(src, srcOff, n, dst, dstOff);
+            case Q2_K -> LowBitKQuant.q2K(src, srcOff, n, dst, dstOff);
+            case Q3_K -> LowBitKQuant.q3K(src, srcOff, n, dst, dstOff);
             case Q4_K -> KQuant.q4K(src, srcOff, n, dst, dstOff);
             case Q5_K -> KQuant.q5K(src, srcOff, n, dst, dstOff);
             case Q6_K -> KQuant.q6K(src, srcOff, n, dst, dstOff);

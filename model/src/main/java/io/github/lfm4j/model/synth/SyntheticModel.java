@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 /**
  * Writes LFM2 GGUF files with random weights of any shape, laid out as llama.cpp's converter writes real LFM2
  * models: the same metadata keys and types, the same tensor names and order, 1-D norm weights and the short
- * convolution kernels kept F32, every matrix in the requested type.
+ * convolution kernels kept F32, every matrix in the requested type or, for a llama-quantize preset such as Q4_K_M,
+ * in the type llama-quantize gives it ({@link SynthType}).
  *
  * <p>Weights are seeded and reproducible (the same seed gives the same bytes whatever the thread count). Matrices
  * are N(0, 1/cols) (0.022 for a 2048-wide model: the usual ~0.02 init), which keeps each projection's output at
@@ -36,12 +37,14 @@ public final class SyntheticModel {
         write(file, shape, type, seed, chatTemplate, Runtime.getRuntime().availableProcessors());
     }
 
+    /** Every matrix as {@code type} (where its rows fit the type's blocks; see {@link #storedType}). */
     public static void write(Path file, SynthShape shape, GGMLType type, long seed, String chatTemplate, int threads)
             throws IOException {
-        if (!canWrite(type)) {
-            throw new IllegalArgumentException("cannot write synthetic models of type " + type
-                    + " (supported: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k)");
-        }
+        write(file, shape, new SynthType.Uniform(type), seed, chatTemplate, threads);
+    }
+
+    public static void write(Path file, SynthShape shape, SynthType type, long seed, String chatTemplate, int threads)
+            throws IOException {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
         GGUFWriter w = new GGUFWriter();
         putMetadata(w, shape, type, chatTemplate);
@@ -75,39 +78,56 @@ public final class SyntheticModel {
         }
     }
 
-    /** Tensor names, shapes and order as in llama.cpp's LFM2 GGUF files (and the shared fixtures). */
-    static List<TensorPlan> plan(SynthShape s, GGMLType type) {
+    /**
+     * Tensor names, shapes and order as in llama.cpp's LFM2 GGUF files (and the shared fixtures); the matrices' types
+     * as {@code type} chooses them.
+     */
+    static List<TensorPlan> plan(SynthShape s, SynthType type) {
+        List<TensorPlan> p = layout(s);
+        List<Integer> matrices = new ArrayList<>();
+        for (int i = 0; i < p.size(); i++) if (p.get(i).type() == null) matrices.add(i);
+        List<GGMLType> types = type.matrixTypes(matrices.stream().map(i -> p.get(i).name()).toList(),
+                matrices.stream().map(i -> p.get(i).cols()).toList(), s.layers());
+        for (int k = 0; k < matrices.size(); k++) {
+            TensorPlan m = p.get(matrices.get(k));
+            p.set(matrices.get(k), new TensorPlan(m.name(), m.dims(), types.get(k), m.mean(), m.std()));
+        }
+        return p;
+    }
+
+    /** The tensors in file order, matrices with a null type (for {@link SynthType} to fill in). */
+    private static List<TensorPlan> layout(SynthShape s) {
         List<TensorPlan> p = new ArrayList<>();
         int d = s.dim(), hd = s.headDim();
-        p.add(matrix("token_embd.weight", d, s.vocabSize(), type));
+        p.add(matrix("token_embd.weight", d, s.vocabSize()));
         p.add(norm("token_embd_norm.weight", d));
         for (int i = 0; i < s.layers(); i++) {
             String b = "blk." + i + ".";
             p.add(norm(b + "attn_norm.weight", d));
             p.add(norm(b + "ffn_norm.weight", d));
-            p.add(matrix(b + "ffn_gate.weight", d, s.ffnDim(), type));
-            p.add(matrix(b + "ffn_up.weight", d, s.ffnDim(), type));
-            p.add(matrix(b + "ffn_down.weight", s.ffnDim(), d, type));
+            p.add(matrix(b + "ffn_gate.weight", d, s.ffnDim()));
+            p.add(matrix(b + "ffn_up.weight", d, s.ffnDim()));
+            p.add(matrix(b + "ffn_down.weight", s.ffnDim(), d));
             if (s.isAttention(i)) {
-                p.add(matrix(b + "attn_q.weight", d, s.heads() * hd, type));
-                p.add(matrix(b + "attn_k.weight", d, s.kvHeads() * hd, type));
-                p.add(matrix(b + "attn_v.weight", d, s.kvHeads() * hd, type));
-                p.add(matrix(b + "attn_output.weight", s.heads() * hd, d, type));
+                p.add(matrix(b + "attn_q.weight", d, s.heads() * hd));
+                p.add(matrix(b + "attn_k.weight", d, s.kvHeads() * hd));
+                p.add(matrix(b + "attn_v.weight", d, s.kvHeads() * hd));
+                p.add(matrix(b + "attn_output.weight", s.heads() * hd, d));
                 p.add(norm(b + "attn_q_norm.weight", hd));
                 p.add(norm(b + "attn_k_norm.weight", hd));
             } else {
                 // the depthwise causal conv kernel: convCache taps per channel, F32 like every 1-D-ish weight
                 p.add(new TensorPlan(b + "shortconv.conv.weight", new long[]{s.convCache(), d}, GGMLType.F32, 0f,
                         (float) (1 / Math.sqrt(s.convCache()))));
-                p.add(matrix(b + "shortconv.in_proj.weight", d, 3L * d, type));
-                p.add(matrix(b + "shortconv.out_proj.weight", d, d, type));
+                p.add(matrix(b + "shortconv.in_proj.weight", d, 3L * d));
+                p.add(matrix(b + "shortconv.out_proj.weight", d, d));
             }
         }
         return p;
     }
 
-    private static TensorPlan matrix(String name, long cols, long rows, GGMLType type) {
-        return new TensorPlan(name, new long[]{cols, rows}, storedType(type, cols), 0f, (float) (1 / Math.sqrt(cols)));
+    private static TensorPlan matrix(String name, long cols, long rows) {
+        return new TensorPlan(name, new long[]{cols, rows}, null, 0f, (float) (1 / Math.sqrt(cols)));
     }
 
     private static TensorPlan norm(String name, long n) {
@@ -116,11 +136,13 @@ public final class SyntheticModel {
 
     /**
      * The type a matrix with rows of {@code cols} values gets: the requested one, or when rows are not a whole number
-     * of 256-value K-quant blocks, llama-quantize's fallback (Q4_K to Q5_0, Q5_K to Q5_1, Q6_K to Q8_0).
+     * of 256-value K-quant blocks, llama-quantize's fallback (Q2_K and Q3_K to Q4_0, Q4_K to Q5_0, Q5_K to Q5_1,
+     * Q6_K to Q8_0).
      */
     static GGMLType storedType(GGMLType requested, long cols) {
         if (cols % requested.blockSize == 0) return requested;
         GGMLType fallback = switch (requested) {
+            case Q2_K, Q3_K -> GGMLType.Q4_0;
             case Q4_K -> GGMLType.Q5_0;
             case Q5_K -> GGMLType.Q5_1;
             case Q6_K -> GGMLType.Q8_0;
@@ -132,7 +154,10 @@ public final class SyntheticModel {
         return fallback;
     }
 
-    /** llama_ftype of a file whose matrices are all {@code type} (llama.h); K-quants map to their "_S" variants. */
+    /**
+     * llama_ftype of a file whose matrices are all {@code type} (llama.h); K-quants map to their "_S" variants (Q2_K to
+     * MOSTLY_Q2_K: its "_S" variant is the one needing an importance matrix).
+     */
     static int fileType(GGMLType type) {
         return switch (type) {
             case F32 -> 0;
@@ -142,6 +167,8 @@ public final class SyntheticModel {
             case Q8_0 -> 7;
             case Q5_0 -> 8;
             case Q5_1 -> 9;
+            case Q2_K -> 10;
+            case Q3_K -> 11;
             case Q4_K -> 14;
             case Q5_K -> 16;
             case Q6_K -> 18;
@@ -150,12 +177,12 @@ public final class SyntheticModel {
         };
     }
 
-    private static void putMetadata(GGUFWriter w, SynthShape s, GGMLType type, String chatTemplate) {
+    private static void putMetadata(GGUFWriter w, SynthShape s, SynthType type, String chatTemplate) {
         SyntheticVocabulary v = SyntheticVocabulary.load().paddedTo(s.vocabSize());
         w.putString("general.architecture", "lfm2");
         w.putString("general.name", "synthetic-lfm2-" + s.name());
-        w.putUInt32("general.file_type", fileType(type));
-        if (type.isQuantized()) w.putUInt32("general.quantization_version", 2);
+        w.putUInt32("general.file_type", type.fileType());
+        if (type.quantized()) w.putUInt32("general.quantization_version", 2);
         w.putUInt32("lfm2.context_length", s.contextLength());
         w.putUInt32("lfm2.embedding_length", s.dim());
         w.putUInt32("lfm2.block_count", s.layers());

@@ -94,7 +94,7 @@ class Lfm2FileErrorsTest {
         Path p = variant(m -> { }, t -> t.replaceAll(x -> x.name.equals("blk.0.ffn_norm.weight")
                 ? new T(x.name, GGMLType.F64, x.dims, new byte[x.bytes.length * 2]) : x));
         assertEquals(p + ": tensor 'blk.0.ffn_norm.weight' has type F64, which lfm4j does not support (supported: "
-                + "F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K, BF16)", loadError(p));
+                + "F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, BF16)", loadError(p));
     }
 
     @Test

@@ -42,7 +42,7 @@ class GgmlReferenceVectorsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GGMLType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GGMLType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void quantizerMatchesGgmlReferenceBytes(GGMLType type) {
         float[] input = floats(resource("input.f32"));
         byte[] expected = resource(fileName(type) + ".bin");
@@ -58,7 +58,7 @@ class GgmlReferenceVectorsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GGMLType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GGMLType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void dequantizerMatchesGgmlBitForBit(GGMLType type) {
         byte[] blocks = resource(fileName(type) + ".bin");
         float[] expected = floats(resource(fileName(type) + ".deq.f32"));

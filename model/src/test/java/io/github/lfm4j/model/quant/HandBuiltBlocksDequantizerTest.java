@@ -267,6 +267,79 @@ class HandBuiltBlocksDequantizerTest {
         for (int i = 0; i < 512; i++) check(want[i / 256][i % 256], out[DST_PAD + i], "Q6_K value " + i);
     }
 
+    /**
+     * Super-block scales for four Q2_K/Q3_K blocks: an ordinary one, a negative one, the largest finite half and a
+     * subnormal one; a fifth block is all zero bytes.
+     */
+    private static final double[] LOW_BIT_D = {0.0031, -0.0047, 65504, 3.0e-7};
+
+    /**
+     * Q2_K, from the struct: scales[16] (sub-block s of 16 values: scale in the low nibble of byte s, min in the high
+     * one), qs[64], f16 d, f16 dmin. Value i = 128h + 32k + l of a block is bits 2k..2k+1 of qs[32h + l] and belongs
+     * to sub-block i/16: x = d*scale*q - dmin*min.
+     */
+    @Test
+    void q2K() {
+        int blocks = LOW_BIT_D.length + 1;
+        byte[][] enc = new byte[blocks][];
+        double[][] want = new double[blocks][256];
+        for (int b = 0; b < LOW_BIT_D.length; b++) {
+            double d = LOW_BIT_D[b], dmin = -0.7 * LOW_BIT_D[(b + 1) % LOW_BIT_D.length];
+            int[] sc = randomLevels(16, 16), mn = randomLevels(16, 16), q = randomLevels(256, 4);
+            mn[0] = 15;
+            mn[1] = 0;
+            Block k = new Block(84);
+            for (int s = 0; s < 16; s++) k.u8(sc[s] | mn[s] << 4);
+            int[] qs = new int[64];
+            for (int i = 0; i < 256; i++) qs[32 * (i / 128) + i % 32] |= q[i] << (2 * ((i % 128) / 32));
+            for (int v : qs) k.u8(v);
+            k.f16(d).f16(dmin);
+            for (int i = 0; i < 256; i++) want[b][i] = h(d) * sc[i / 16] * q[i] - h(dmin) * mn[i / 16];
+            enc[b] = k.b;
+        }
+        enc[blocks - 1] = new byte[84];
+        float[] out = decode(GGMLType.Q2_K, enc);
+        for (int i = 0; i < 256 * blocks; i++) check(want[i / 256][i % 256], out[DST_PAD + i], "Q2_K value " + i);
+    }
+
+    /**
+     * Q3_K, from the struct: hmask[32], qs[64], scales[12], f16 d. Value i = 128h + 32k + l is a 3-bit level q whose
+     * low bits are bits 2k..2k+1 of qs[32h + l] and whose top bit is bit 4h + k of hmask[l]; sub-block s = i/16 has a
+     * 6-bit scale stored as scale + 32, low nibble in byte s (s < 8) or the high nibble of byte s - 8, top two bits
+     * at bit 2*(s/4) of byte 8 + s%4: x = d*scale*(q - 4).
+     */
+    @Test
+    void q3K() {
+        int blocks = LOW_BIT_D.length + 1;
+        byte[][] enc = new byte[blocks][];
+        double[][] want = new double[blocks][256];
+        for (int b = 0; b < LOW_BIT_D.length; b++) {
+            double d = LOW_BIT_D[b];
+            int[] stored = randomLevels(16, 64), q = randomLevels(256, 8);
+            stored[2] = 32; // scale 0
+            int[] hm = new int[32], qs = new int[64], scales = new int[12];
+            for (int i = 0; i < 256; i++) {
+                int half = i / 128, k = (i % 128) / 32, l = i % 32;
+                qs[32 * half + l] |= (q[i] & 3) << (2 * k);
+                hm[l] |= (q[i] >> 2) << (4 * half + k);
+            }
+            for (int s = 0; s < 16; s++) {
+                scales[s % 8] |= (stored[s] & 15) << (s < 8 ? 0 : 4);
+                scales[8 + s % 4] |= (stored[s] >> 4) << (2 * (s / 4));
+            }
+            Block k = new Block(110);
+            for (int v : hm) k.u8(v);
+            for (int v : qs) k.u8(v);
+            for (int v : scales) k.u8(v);
+            k.f16(d);
+            for (int i = 0; i < 256; i++) want[b][i] = h(d) * (stored[i / 16] - 32) * (q[i] - 4);
+            enc[b] = k.b;
+        }
+        enc[blocks - 1] = new byte[110];
+        float[] out = decode(GGMLType.Q3_K, enc);
+        for (int i = 0; i < 256 * blocks; i++) check(want[i / 256][i % 256], out[DST_PAD + i], "Q3_K value " + i);
+    }
+
     @Test
     void rejectsPartialBlocksAndUnsupportedTypes() {
         MemorySegment seg = MemorySegment.ofArray(new byte[512]);

@@ -18,7 +18,7 @@ class QuantizerTest {
 
     /** Worst-case |x - dequant(quant(x))| relative to the block's absolute maximum. */
     @ParameterizedTest
-    @EnumSource(value = GGMLType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GGMLType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void roundTripErrorIsWithinTheFormatsResolution(GGMLType type) {
         Random r = new Random(7);
         int n = 2048;
@@ -37,6 +37,11 @@ class QuantizerTest {
             case Q5_0 -> 1.0 / 16 + 1e-2;
             case Q4_1 -> 1.0 / 15 + 1e-2;
             case Q5_1 -> 1.0 / 31 + 1e-2;
+            // Q2_K: half a step of (max - min)/3 <= 2*amax/3, plus the clipping its absolute-error search accepts
+            // and 4-bit sub-block scales (0.35 measured on 50 seeds). Q3_K: levels -4..3, so the side opposite the
+            // largest magnitude ends at 3/4 of it; plus 6-bit scales (0.22 measured)
+            case Q2_K -> 0.45;
+            case Q3_K -> 0.3;
             case Q4_K -> 0.15;          // 6-bit sub-block scales on top of 4-bit levels
             case Q5_K -> 0.08;
             case Q6_K -> 0.04;
@@ -84,7 +89,8 @@ class QuantizerTest {
 
     @Test
     void allZeroBlocksEncodeAsZeros() {
-        for (GGMLType t : new GGMLType[]{GGMLType.Q8_0, GGMLType.Q4_1, GGMLType.Q5_1, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K}) {
+        for (GGMLType t : new GGMLType[]{GGMLType.Q8_0, GGMLType.Q4_1, GGMLType.Q5_1, GGMLType.Q2_K, GGMLType.Q3_K,
+                GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K}) {
             float[] back = new float[256];
             Dequantizer.dequantize(t, MemorySegment.ofArray(Quantizer.quantize(t, new float[256])), 0, back, 0, 256);
             for (float v : back) assertEquals(0f, v, 0f, t.name()); // ggml's Q6_K gives -0.0 here: 0 * (0 - 32)

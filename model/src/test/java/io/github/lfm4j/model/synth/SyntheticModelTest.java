@@ -119,22 +119,25 @@ class SyntheticModelTest {
 
     @Test
     void kQuantsFallBackLikeLlamaQuantizeWhenRowsAreNotWholeSuperBlocks() throws IOException {
-        Path wide = dir.resolve("k.gguf");
         SynthShape s = new SynthShape("k", 256, 3, new int[]{1}, 4, 2, 512, 3300, 128, 1e6f, 1e-5f, 3);
-        SyntheticModel.write(wide, s, GGMLType.Q4_K, 3, null, 2);
-        try (GGUFFile f = GGUFFile.open(wide)) {
-            Lfm2Weights.load(f, Lfm2Config.from(f));
-            for (GGUFTensorInfo t : f.tensorInfos()) {
-                boolean keptF32 = t.dims().length == 1 || t.name().endsWith("shortconv.conv.weight");
-                assertEquals(keptF32 ? GGMLType.F32 : GGMLType.Q4_K, t.type(), t.name()); // 256- and 512-wide rows
+        Map<GGMLType, Integer> fileTypes = Map.of(GGMLType.Q2_K, 10, GGMLType.Q3_K, 11, GGMLType.Q4_K, 14);
+        for (GGMLType k : fileTypes.keySet()) {
+            Path wide = dir.resolve("k-" + k + ".gguf");
+            SyntheticModel.write(wide, s, k, 3, null, 2);
+            try (GGUFFile f = GGUFFile.open(wide)) {
+                Lfm2Weights.load(f, Lfm2Config.from(f));
+                for (GGUFTensorInfo t : f.tensorInfos()) {
+                    boolean keptF32 = t.dims().length == 1 || t.name().endsWith("shortconv.conv.weight");
+                    assertEquals(keptF32 ? GGMLType.F32 : k, t.type(), t.name()); // 256- and 512-wide rows
+                }
+                assertEquals(fileTypes.get(k), f.getInt("general.file_type", -1));
+                assertEquals(2, f.getInt("general.quantization_version", -1));
+                assertEquals(3300, Lfm2Config.from(f).vocabSize());
             }
-            assertEquals(14, f.getInt("general.file_type", -1));
-            assertEquals(2, f.getInt("general.quantization_version", -1));
-            assertEquals(3300, Lfm2Config.from(f).vocabSize());
         }
         // tiny's 64- and 128-wide rows cannot hold 256-value blocks
-        for (GGMLType[] kAndFallback : new GGMLType[][]{{GGMLType.Q4_K, GGMLType.Q5_0}, {GGMLType.Q5_K, GGMLType.Q5_1},
-                {GGMLType.Q6_K, GGMLType.Q8_0}}) {
+        for (GGMLType[] kAndFallback : new GGMLType[][]{{GGMLType.Q2_K, GGMLType.Q4_0}, {GGMLType.Q3_K, GGMLType.Q4_0},
+                {GGMLType.Q4_K, GGMLType.Q5_0}, {GGMLType.Q5_K, GGMLType.Q5_1}, {GGMLType.Q6_K, GGMLType.Q8_0}}) {
             Path tiny = dir.resolve("tiny-" + kAndFallback[0] + ".gguf");
             SyntheticModel.write(tiny, SynthShape.TINY, kAndFallback[0], 3, null, 2);
             try (GGUFFile f = GGUFFile.open(tiny)) {

@@ -1,7 +1,7 @@
 package io.github.lfm4j.runner.cli;
 
-import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.synth.SynthShape;
+import io.github.lfm4j.model.synth.SynthType;
 import io.github.lfm4j.model.synth.SyntheticModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +28,8 @@ public final class SynthCommand implements Runnable {
     String preset;
 
     @Option(names = "--type", defaultValue = "q4_0", paramLabel = "TYPE",
-            description = "matrix type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k (default: ${DEFAULT-VALUE})")
+            description = "matrix type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k, q3_k, q4_k, q5_k, or a"
+                    + " llama-quantize mix: q4_k_m, q5_k_m, q6_k (default: ${DEFAULT-VALUE})")
     String type;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
@@ -46,8 +47,7 @@ public final class SynthCommand implements Runnable {
     @Override
     public void run() {
         SynthShape shape = SynthShape.preset(preset);
-        GGMLType t = parseType(type);
-        if (!SyntheticModel.canWrite(t)) throw new IllegalArgumentException("cannot write synthetic models of type " + type);
+        SynthType t = SynthType.parse(type);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
         String template = null;
@@ -71,7 +71,7 @@ public final class SynthCommand implements Runnable {
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             double secs = (System.nanoTime() - t0) / 1e9;
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: synthetic LFM2 %s, %s, seed %d, %s in %.1f s%n",
-                    output, shape.name(), t, seed, InfoCommand.bytes(Files.size(out)), secs);
+                    output, shape.name(), t.name(), seed, InfoCommand.bytes(Files.size(out)), secs);
             spec.commandLine().getOut().flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -81,14 +81,6 @@ public final class SynthCommand implements Runnable {
             } catch (IOException ignored) {
                 // best effort: the error being reported matters more
             }
-        }
-    }
-
-    private static GGMLType parseType(String s) {
-        try {
-            return GGMLType.valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown tensor type '" + s + "'");
         }
     }
 }

@@ -4,7 +4,9 @@ import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.lfm2.Lfm2Weights;
+import io.github.lfm4j.model.synth.KQuantPreset;
 import io.github.lfm4j.model.synth.SynthShape;
+import io.github.lfm4j.model.synth.SynthType;
 import io.github.lfm4j.model.synth.SyntheticModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +50,23 @@ class SynthCommandTest {
         Path direct = dir.resolve("direct.gguf");
         SyntheticModel.write(direct, SynthShape.TINY, GGMLType.Q4_0, 42, null);
         assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(file));
+    }
+
+    /** A llama-quantize mix by its preset name (its per-tensor types are KQuantPresetTest's business). */
+    @Test
+    void writesAK_QuantPresetMix() throws Exception {
+        Path file = dir.resolve("km.gguf");
+        CliRun r = CliRun.of("synth", "--preset", "tiny", "--type", "q4_k_m", "-t", "1", "-o", file.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("wrote " + file + ": synthetic LFM2 tiny, Q4_K_M, seed 42,"), r.out());
+        Path direct = dir.resolve("direct.gguf");
+        SyntheticModel.write(direct, SynthShape.TINY, new SynthType.Preset(KQuantPreset.Q4_K_M), 42, null, 2);
+        assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(file));
+        try (GGUFFile f = GGUFFile.open(file)) {
+            assertEquals(15, f.getInt("general.file_type", -1));
+            assertEquals(GGMLType.Q8_0, f.tensorInfo("blk.2.ffn_down.weight").type());
+            assertEquals(GGMLType.Q5_0, f.tensorInfo("blk.3.ffn_down.weight").type());
+        }
     }
 
     @Test
