@@ -26,6 +26,15 @@ public record SynthShape(String name, int dim, int layers, int[] attentionLayers
     public static final SynthShape TINY = new SynthShape("tiny", 64, 6, new int[]{2, 4}, 4, 2, 128, 3272, 512,
             1_000_000f, 1e-5f, 3);
 
+    /**
+     * The smallest shape whose matrices are whole K-quant super-blocks (rows of 256 and 768 values) and whose row
+     * counts are multiples of eight, so Q4_K/Q5_K/Q6_K files really hold those types (the tiny preset's 64-wide rows
+     * fall back to Q5_0/Q5_1/Q8_0, as llama-quantize does) and the repacked kernels apply: hidden 256, 6 layers,
+     * attention at 2 and 4 (4 heads of 64, 2 KV heads), feed-forward 768.
+     */
+    public static final SynthShape SMALL = new SynthShape("small", 256, 6, new int[]{2, 4}, 4, 2, 768, 3272, 1024,
+            1_000_000f, 1e-5f, 3);
+
     /** Exactly LFM2.5-1.2B's shapes (tied embeddings, no output.weight). */
     public static final SynthShape LFM2_1_2B = new SynthShape("1.2b", 2048, 16, new int[]{2, 5, 8, 10, 12, 14}, 32, 8,
             8192, 65536, 32768, 1_000_000f, 1e-5f, 3);
@@ -44,12 +53,13 @@ public record SynthShape(String name, int dim, int layers, int[] attentionLayers
         }
     }
 
-    /** Preset by name: {@code tiny} or {@code 1.2b}. */
+    /** Preset by name: {@code tiny}, {@code small} or {@code 1.2b}. */
     public static SynthShape preset(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tiny" -> TINY;
+            case "small" -> SMALL;
             case "1.2b" -> LFM2_1_2B;
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (known: tiny, 1.2b)");
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (known: tiny, small, 1.2b)");
         };
     }
 

@@ -163,7 +163,7 @@ class SyntheticModelTest {
         assertEquals(3, b.convCache());
         assertEquals(SynthShape.TINY, SynthShape.preset("TINY"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SynthShape.preset("7b"));
-        assertEquals("unknown preset '7b' (known: tiny, 1.2b)", e.getMessage());
+        assertEquals("unknown preset '7b' (known: tiny, small, 1.2b)", e.getMessage());
     }
 
     @Test

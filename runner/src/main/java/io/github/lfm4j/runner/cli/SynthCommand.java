@@ -24,7 +24,7 @@ public final class SynthCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "tiny or 1.2b")
+    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "tiny, small (K-quant-sized rows) or 1.2b")
     String preset;
 
     @Option(names = "--type", defaultValue = "q4_0", paramLabel = "TYPE",
