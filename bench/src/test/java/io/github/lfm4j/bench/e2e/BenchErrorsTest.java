@@ -51,7 +51,7 @@ class BenchErrorsTest {
         assertEquals("lfm4j: model file not found: " + dir.resolve("none.gguf"),
                 error("bench", "-m", dir.resolve("none.gguf").toString()));
         assertEquals("lfm4j: unknown device 'tpu' (known: cpu, gpu)", error("bench", "--synthetic", "tiny-q8_0", "--device", "tpu"));
-        assertEquals("lfm4j: unknown preset '7b' (known: tiny, 1.2b)", error("bench", "--synthetic", "7b-q4_0", "--cache-dir", cache));
+        assertEquals("lfm4j: unknown preset '7b' (known: tiny, small, 1.2b)", error("bench", "--synthetic", "7b-q4_0", "--cache-dir", cache));
         assertEquals("lfm4j: threads must be at least 1, got 0", error("bench", "--synthetic", "tiny-q8_0", "-t", "0"));
         assertEquals("lfm4j: repetitions must be at least 1, got 0", error("bench", "--synthetic", "tiny-q8_0", "-r", "0"));
         assertEquals("lfm4j: warm-up runs must be >= 0, got -1", error("bench", "--synthetic", "tiny-q8_0", "--warmup", "-1"));

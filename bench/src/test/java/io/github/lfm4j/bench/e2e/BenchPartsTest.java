@@ -19,6 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchPartsTest {
 
+    /** A K-quant preset's file is named by its mix (general.file_type), as llama-bench does; a uniform file by its type. */
+    @Test
+    void modelNameSaysTheQuantizationMix(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path mix = dir.resolve("m.gguf"), uniform = dir.resolve("u.gguf");
+        io.github.lfm4j.model.synth.SyntheticModel.write(mix, SynthShape.SMALL, new SynthType.Preset(KQuantPreset.Q4_K_M), 1, null, 1);
+        io.github.lfm4j.model.synth.SyntheticModel.write(uniform, SynthShape.SMALL, new SynthType.Uniform(GGMLType.Q6_K), 1, null, 1);
+        assertEquals("synthetic-lfm2-small Q4_K_M", ModelInfo.read(mix).name());
+        assertEquals("synthetic-lfm2-small Q6_K", ModelInfo.read(uniform).name());
+    }
+
     @Test
     void repackingIsOnUnlessTurnedOff() {
         BenchCommand on = new BenchCommand(), off = new BenchCommand();
@@ -73,7 +83,7 @@ class BenchPartsTest {
         assertEquals("1.2b-q5_k_m-seed42.gguf", SyntheticModels.parse("1.2b-Q5_K_M").fileName());
         assertEquals("synthetic model name 'tiny' is not <preset>-<type> (e.g. 1.2b-q4_0, tiny-q8_0)",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny")).getMessage());
-        assertEquals("unknown preset '7b' (known: tiny, 1.2b)",
+        assertEquals("unknown preset '7b' (known: tiny, small, 1.2b)",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("7b-q4_0")).getMessage());
         assertEquals("unknown tensor type 'q3_x' in 'tiny-q3_x'",
                 assertThrows(IllegalArgumentException.class, () -> SyntheticModels.parse("tiny-q3_x")).getMessage());

@@ -72,7 +72,7 @@ class SynthCommandTest {
     @Test
     void userErrorsAreOneLine() {
         String out = dir.resolve("x.gguf").toString();
-        assertEquals("lfm4j: unknown preset '7b' (known: tiny, 1.2b)",
+        assertEquals("lfm4j: unknown preset '7b' (known: tiny, small, 1.2b)",
                 CliRun.of("synth", "--preset", "7b", "-o", out).oneErrorLine());
         assertEquals("lfm4j: unknown tensor type 'q3_x'",
                 CliRun.of("synth", "--preset", "tiny", "--type", "q3_x", "-o", out).oneErrorLine());
