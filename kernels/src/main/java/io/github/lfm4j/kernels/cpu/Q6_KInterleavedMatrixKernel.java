@@ -70,12 +70,14 @@ final class Q6_KInterleavedMatrixKernel extends KQuantInterleavedKernel {
                     if (!finiteHalf(in, from + 208)) return false;
                     out[to + 2 * k] = in[from + 208];
                     out[to + 2 * k + 1] = in[from + 209];
-                    // the file's weights n = 128h + 32·quarter + l: low nibble from ql, top bits from qh
-                    for (int n = 0; n < SUPER_BLOCK; n++) {
-                        int h = n / 128, quarter = (n % 128) / 32, l = n % 32;
-                        int ql = in[from + 64 * h + 32 * (quarter % 2) + l] & 0xFF;
-                        int qh = in[from + 128 + 32 * h + l] & 0xFF;
-                        q[n] = (quarter < 2 ? ql & 0x0F : ql >>> 4) | ((qh >>> (2 * quarter)) & 3) << 4;
+                    // the file's weights 128h + 32·quarter + l: low nibbles from ql, top bit pairs from qh
+                    for (int h = 0; h < 2; h++) for (int l = 0; l < 32; l++) {
+                        int ql0 = in[from + 64 * h + l] & 0xFF, ql1 = in[from + 64 * h + 32 + l] & 0xFF;
+                        int qh = in[from + 128 + 32 * h + l] & 0xFF, n = 128 * h + l;
+                        q[n] = (ql0 & 0x0F) | (qh & 3) << 4;
+                        q[n + 32] = (ql1 & 0x0F) | ((qh >>> 2) & 3) << 4;
+                        q[n + 64] = (ql0 >>> 4) | ((qh >>> 4) & 3) << 4;
+                        q[n + 96] = (ql1 >>> 4) | ((qh >>> 6) & 3) << 4;
                     }
                     for (int b = 0; b < 8; b++) {
                         int block = to + 16 + BLOCK_BYTES * b;
