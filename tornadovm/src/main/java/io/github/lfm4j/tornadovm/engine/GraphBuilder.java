@@ -65,7 +65,7 @@ final class GraphBuilder {
 
     /** True for the layouts whose kernels take the input rounded to int8 ({@link Int8Input}). */
     static boolean takesInt8(DeviceMatrix w) {
-        return w.layout() == DeviceMatrix.Layout.Q8_0 || w.layout() == DeviceMatrix.Layout.Q4_0;
+        return w.layout().takesInt8();
     }
 
     /**
@@ -82,7 +82,7 @@ final class GraphBuilder {
     }
 
     /**
-     * {@code out = W·in}, or {@code out += W·in} when {@code add}. Q8_0/Q4_0 read {@code inQ}, which a
+     * {@code out = W·in}, or {@code out += W·in} when {@code add}. The quantized layouts read {@code inQ}, which a
      * {@link #quantize} task must have filled from {@code in} since {@code in} last changed.
      */
     void matvec(String id, DeviceMatrix w, FloatArray in, Int8Input inQ, FloatArray out, boolean add) {
@@ -100,6 +100,8 @@ final class GraphBuilder {
                     cols, local, accumulate);
             case Q4_0 -> graph.task(id, MatVecKernels::q4, ctx, w.quants(), w.scales(), inQ.quants(), inQ.scales(), out,
                     cols, local, accumulate);
+            case Q4_K, Q5_K, Q6_K -> graph.task(id, MatVecKernels::kQuant, ctx, w.quants(), inQ.quants(), inQ.scales(),
+                    out, cols, local, MatMulKernels.layoutCode(w.layout()), accumulate);
         }
     }
 
@@ -129,6 +131,8 @@ final class GraphBuilder {
                     inQ.quants(), inQ.scales(), out, cols, local);
             case Q4_0 -> graph.task(id, FfnKernels::q4, ctx, gate.quants(), gate.scales(), up.quants(), up.scales(),
                     inQ.quants(), inQ.scales(), out, cols, local);
+            case Q4_K, Q5_K, Q6_K -> graph.task(id, FfnKernels::kQuant, ctx, gate.quants(), up.quants(), inQ.quants(),
+                    inQ.scales(), out, cols, local, MatMulKernels.layoutCode(gate.layout()));
         }
     }
 
@@ -153,6 +157,8 @@ final class GraphBuilder {
             case F16 -> graph.task(id, ElementwiseKernels::embedF16, ctx, w.halves(), step, x, dim);
             case Q8_0 -> graph.task(id, ElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, x, dim);
             case Q4_0 -> graph.task(id, ElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, x, dim);
+            case Q4_K, Q5_K, Q6_K -> graph.task(id, ElementwiseKernels::embedKQuant, ctx, w.quants(), step, x, dim,
+                    MatMulKernels.layoutCode(w.layout()));
         }
     }
 
@@ -179,6 +185,8 @@ final class GraphBuilder {
             case F16 -> graph.task(id, PrefillElementwiseKernels::embedF16, ctx, w.halves(), step, xs, dim);
             case Q8_0 -> graph.task(id, PrefillElementwiseKernels::embedQ8, ctx, w.quants(), w.scales(), step, xs, dim);
             case Q4_0 -> graph.task(id, PrefillElementwiseKernels::embedQ4, ctx, w.quants(), w.scales(), step, xs, dim);
+            case Q4_K, Q5_K, Q6_K -> graph.task(id, PrefillElementwiseKernels::embedKQuant, ctx, w.quants(), step, xs,
+                    dim, MatMulKernels.layoutCode(w.layout()));
         };
     }
 
@@ -188,6 +196,7 @@ final class GraphBuilder {
             case F32 -> new Object[]{w.values()};
             case F16 -> new Object[]{w.halves()};
             case Q8_0, Q4_0 -> new Object[]{w.quants(), w.scales()};
+            case Q4_K, Q5_K, Q6_K -> new Object[]{w.quants()};
         };
     }
 }

@@ -37,8 +37,7 @@ record WorkGroupSizes(long maxWorkGroupSize, long localMemoryBytes, boolean gpu)
      * 32 for the quantized layouts), so no work-item idles on short rows.
      */
     int matvec(DeviceMatrix w) {
-        boolean blocks = w.layout() == DeviceMatrix.Layout.Q8_0 || w.layout() == DeviceMatrix.Layout.Q4_0;
-        return matvec(blocks ? w.cols() / 32 : w.cols());
+        return matvec(w.layout().takesInt8() ? w.cols() / 32 : w.cols());
     }
 
     int matvec(int workUnits) {

@@ -68,6 +68,17 @@ public final class ElementwiseKernels {
         }
     }
 
+    /** Q4_K, Q5_K, Q6_K ({@code layout}): each element decoded from the row's super-blocks ({@link KQuantBlocks}). */
+    public static void embedKQuant(KernelContext ctx, ByteArray blocks, IntArray step, FloatArray x, int dim,
+                                   int layout) {
+        int i = ctx.globalIdx;
+        if (i < dim) {
+            int unit = i >> 5;
+            int sb = KQuantBlocks.superBlock(step.get(Step.TOKEN), dim, unit, layout);
+            x.set(i, KQuantBlocks.weight(blocks, sb, unit & 7, i & 31, layout));
+        }
+    }
+
     /** Row {@code token} of an embedding matrix in any layout, as floats (the twin of the embed kernels). */
     public static void embedCpu(DeviceMatrix m, int token, FloatArray x) {
         for (int i = 0; i < m.cols(); i++) x.set(i, m.value(token, i));

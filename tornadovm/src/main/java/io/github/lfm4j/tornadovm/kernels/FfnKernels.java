@@ -98,6 +98,30 @@ public final class FfnKernels {
     }
 
     /**
+     * Q4_K, Q5_K, Q6_K ({@code layout} = {@link MatMulKernels#Q4_K}, Q5_K or Q6_K, both matrices): the units of 32
+     * of {@link MatVecKernels#kQuant} for gate and up, then SwiGLU.
+     */
+    public static void kQuant(KernelContext ctx, ByteArray gate, ByteArray up, IntArray xq, FloatArray xs,
+                              FloatArray out, int cols, int groupSize, int layout) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int units = cols >> 5;
+        float sg = 0f;
+        float su = 0f;
+        for (int u = lid; u < units; u += groupSize) {
+            float xd = xs.get(u);
+            if (layout == MatMulKernels.Q6_K) {
+                sg += KQuantBlocks.dotQ6K(gate, row, cols, u, xq, xd);
+                su += KQuantBlocks.dotQ6K(up, row, cols, u, xq, xd);
+            } else {
+                sg += KQuantBlocks.dotWithMin(gate, row, cols, u, xq, xd, layout);
+                su += KQuantBlocks.dotWithMin(up, row, cols, u, xq, xd, layout);
+            }
+        }
+        storeSwiGLU(ctx, sg, su, groupSize, out, row);
+    }
+
+    /**
      * The common tail of the kernels above: adds the work-group's partial gate and up sums (one tree reduction for
      * both; every work-item must call it, it holds barriers) and stores {@code silu(gate) · up} for the row. Inlined
      * by Graal; it allocates its local arrays itself (see MatVecKernels#storeRowSum).

@@ -5,7 +5,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * A device activation vector rounded to int8 in blocks of 32 ({@link Int8InputKernels#quantize}):
- * {@code x[i] ≈ scales[i/32] · quants[i]}, {@code |quants[i]| ≤ 127}. The Q8_0/Q4_0 matrix-vector kernels take
+ * {@code x[i] ≈ scales[i/32] · quants[i]}, {@code |quants[i]| ≤ 127}. The quantized matrix-vector kernels take
  * this instead of the float vector, as the CPU engine's decode matvec does (llama.cpp's Q8_0 activations).
  *
  * <p>The quants are kept one per int: the vector is small next to the weights, and ints spare the kernels a

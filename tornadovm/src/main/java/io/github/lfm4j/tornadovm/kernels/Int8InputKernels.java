@@ -9,7 +9,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * Rounds an activation vector to int8 per block of 32 with one float scale per block, bit for bit as the CPU
  * engine's {@code Int8Activations} (and llama.cpp's {@code quantize_row_q8_0}): {@code d = max|x| / 127},
  * {@code q = round-half-even(x · (1/d))} in float, {@code q = 0} for an all-zero block. Same scale and quants as the
- * CPU means the GPU's Q8_0/Q4_0 products round the activations exactly as the CPU engine's decode does, so the two
+ * CPU means the GPU's quantized products round the activations exactly as the CPU engine's decode does, so the two
  * engines differ only by float summation order.
  *
  * <p>The scale and its inverse are divided in double (see the kernel). The rounding is written with a truncating

@@ -28,7 +28,11 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * <p>One kernel serves every weight layout: only the weight-tile load differs, and it is chosen by the int argument
  * {@code layout} ({@link #layoutCode}). TornadoVM compiles int arguments in as constants (its task specialisation
  * replaces them before canonicalisation), so each task's kernel keeps only its own layout's load and the other
- * branches fold away. The arrays a layout does not read are one-element stand-ins ({@link Weights}).
+ * branches fold away. The arrays a layout does not read are one-element stand-ins ({@link Weights}). The K-quant
+ * loads differ in shape too: a work-item decodes 32 consecutive weights of one row, so each super-block's f16
+ * scales and the unit's 6-bit scale and min are decoded once per 32 weights. On a GPU those row-wise byte reads do
+ * not coalesce as the per-weight loads of the other layouts do; on PoCL (a CPU) that costs nothing, and a
+ * per-weight K-quant load would repeat two f16 decodes and a table lookup for every weight.
  *
  * <p>Twin: {@link #matmulCpu}, which reads the weights through {@link DeviceMatrix#value}.
  */
@@ -41,7 +45,7 @@ public final class MatMulKernels {
     public static final int ROWS = 128;
     /** Tokens per tile. */
     public static final int TOKENS = 16;
-    /** Columns staged per step: one Q8_0/Q4_0 block. */
+    /** Columns staged per step: one Q8_0/Q4_0 block, one unit of 32 of a K-quant super-block. */
     static final int K = 32;
     private static final int W_STRIDE = ROWS + 1;
 
@@ -71,8 +75,11 @@ public final class MatMulKernels {
         }
     }
 
-    /** Value of the {@code layout} argument of {@link #matmul} for a weight layout. */
-    public static final int F32 = 0, F16 = 1, Q8_0 = 2, Q4_0 = 3;
+    /**
+     * Value of the {@code layout} argument of {@link #matmul} (and of the other kernels that take one) for a weight
+     * layout.
+     */
+    public static final int F32 = 0, F16 = 1, Q8_0 = 2, Q4_0 = 3, Q4_K = 4, Q5_K = 5, Q6_K = 6;
 
     /** The {@code layout} argument for a matrix; a layout without a case here does not compile. */
     public static int layoutCode(DeviceMatrix.Layout layout) {
@@ -81,13 +88,17 @@ public final class MatMulKernels {
             case F16 -> F16;
             case Q8_0 -> Q8_0;
             case Q4_0 -> Q4_0;
+            case Q4_K -> Q4_K;
+            case Q5_K -> Q5_K;
+            case Q6_K -> Q6_K;
         };
     }
 
     /**
      * {@code out[t] = W·x[t]} (or {@code +=} when {@code add != 0}) for the chunk's tokens. The weights are in
-     * {@code values} (F32), {@code halves} (F16: half bits) or {@code quants} + {@code scales} (Q8_0: a byte per
-     * weight; Q4_0: 16 packed bytes per block of 32) as {@code layout} says; the other arrays are not read.
+     * {@code values} (F32), {@code halves} (F16: half bits), {@code quants} + {@code scales} (Q8_0: a byte per
+     * weight; Q4_0: 16 packed bytes per block of 32) or {@code quants} alone (K-quants: the super-blocks' bytes, see
+     * {@link KQuantBlocks}) as {@code layout} says; the other arrays are not read.
      */
     public static void matmul(KernelContext ctx, FloatArray values, ShortArray halves, ByteArray quants,
                               FloatArray scales, FloatArray x, FloatArray out, IntArray step, int rows, int cols,
@@ -113,7 +124,42 @@ public final class MatMulKernels {
         float a40 = 0f, a41 = 0f, a42 = 0f, a43 = 0f, a50 = 0f, a51 = 0f, a52 = 0f, a53 = 0f;
         float a60 = 0f, a61 = 0f, a62 = 0f, a63 = 0f, a70 = 0f, a71 = 0f, a72 = 0f, a73 = 0f;
         for (int k0 = 0; k0 < end; k0 += K) {
-            for (int e = lid; e < ROWS * K; e += LOCAL) {
+            if (layout >= Q4_K) {
+                // K-quants: a work-item decodes whole rows of the step's 32 columns (one unit of KQuantBlocks), so
+                // the super-block's f16 scales and the unit's scale and min are decoded once per 32 weights rather
+                // than once per weight (two f16 decodes and a table lookup would cost more than the tile's products)
+                int unit = k0 >> 5;
+                int k = unit & 7;
+                for (int r = lid; r < ROWS; r += LOCAL) {
+                    int rr = r0 + r;
+                    if (rr < rows) {
+                        int sb = KQuantBlocks.superBlock(rr, cols, unit, layout);
+                        float d = KQuantBlocks.d(quants, sb, layout);
+                        if (layout == Q6_K) {
+                            // (d·scale)·(q − 32) as the CPU decode; −32 in float (see KQuantBlocks)
+                            float s0 = d * (float) KQuantBlocks.scale(quants, sb, k, 0, layout);
+                            float s1 = d * (float) KQuantBlocks.scale(quants, sb, k, 16, layout);
+                            for (int c = 0; c < K; c++) {
+                                float q = (float) KQuantBlocks.quant(quants, sb, k, c, layout) - 32f;
+                                wt[c * W_STRIDE + r] = (c < 16 ? s0 : s1) * q;
+                            }
+                        } else {
+                            float ds = d * (float) KQuantBlocks.scale(quants, sb, k, 0, layout);
+                            float m = KQuantBlocks.dmin(quants, sb) * (float) KQuantBlocks.min(quants, sb, k);
+                            for (int c = 0; c < K; c++) {
+                                wt[c * W_STRIDE + r] = ds * (float) KQuantBlocks.quant(quants, sb, k, c, layout) - m;
+                            }
+                        }
+                    } else {
+                        for (int c = 0; c < K; c++) {
+                            wt[c * W_STRIDE + r] = 0f;
+                        }
+                    }
+                }
+            }
+            // the other layouts, one weight per iteration (none for the K-quants: a constant bound, folded away)
+            int elements = layout >= Q4_K ? 0 : ROWS * K;
+            for (int e = lid; e < elements; e += LOCAL) {
                 int rr = r0 + (e >> 5);
                 int c = e & 31;
                 int col = k0 + c;

@@ -10,7 +10,7 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * Matrix-vector products for decode: one work-group of {@code groupSize} work-items per output row; the group adds the
  * work-items' partial sums in local memory. F32 and F16 share one kernel ({@link #unquantized}): each work-item sums
  * a strided slice of the row (neighbouring work-items read neighbouring weights), F16 converting ggml's half bits per
- * weight with {@link F16Bits}. Q8_0/Q4_0: the input is the activation vector rounded to int8 per block
+ * weight with {@link F16Bits}. The quantized layouts: the input is the activation vector rounded to int8 per block
  * of 32 ({@link Int8Input}, made by {@link Int8InputKernels#quantize}) exactly as the CPU engine's decode matvec
  * rounds it, so both engines compute the same products; each work-item takes whole blocks (every groupSize-th block),
  * sums weight quant × activation quant in an int (exact) and multiplies by the weight scale × the activation
@@ -104,6 +104,29 @@ public final class MatVecKernels {
     }
 
     /**
+     * Q4_K, Q5_K and Q6_K ({@code layout} = {@link MatMulKernels#Q4_K}, Q5_K or Q6_K): like {@link #q8}, each
+     * work-item takes whole units of 32 weights (every groupSize-th), neighbouring work-items neighbouring units of
+     * the same super-blocks, and adds {@link KQuantBlocks#dotWithMin} or {@link KQuantBlocks#dotQ6K}: exact int products with the int8 input per 32 (16 for
+     * Q6_K) times the unit's scales, as the CPU engine's K-quant decode.
+     */
+    public static void kQuant(KernelContext ctx, ByteArray blocks, IntArray xq, FloatArray xs, FloatArray out,
+                              int cols, int groupSize, int layout, int add) {
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int units = cols >> 5;
+        float s = 0f;
+        for (int u = lid; u < units; u += groupSize) {
+            // one helper per family: a single one for all three was too big for TornadoVM to inline
+            if (layout == MatMulKernels.Q6_K) {
+                s += KQuantBlocks.dotQ6K(blocks, row, cols, u, xq, xs.get(u));
+            } else {
+                s += KQuantBlocks.dotWithMin(blocks, row, cols, u, xq, xs.get(u), layout);
+            }
+        }
+        storeRowSum(ctx, s, groupSize, out, row, add);
+    }
+
+    /**
      * The common tail of the matvec kernels: adds the work-group's partial sums {@code s} (a tree reduction in local
      * memory; every work-item must call it, it holds barriers) and stores the row's result, or adds it when
      * {@code add != 0}. Inlined by Graal; it allocates its local array itself because one passed in as an argument
@@ -134,16 +157,18 @@ public final class MatVecKernels {
     /**
      * Twin of every matvec kernel: {@code out = W·x}, or {@code out += W·x} when {@code add}, one row at a time. F32
      * and F16 multiply the float input {@code x} (F16 decoded with the JDK's {@code Float.float16ToFloat},
-     * independent of {@link F16Bits}); Q8_0 and Q4_0 multiply the int8-rounded input {@code xq} (from
-     * {@link Int8InputKernels#quantizeCpu}) exactly as the kernels do: an int sum of quant products per block of 32,
-     * times the weight scale times the activation scale. {@code xq} may be null for F32/F16, {@code x} for Q8_0/Q4_0.
+     * independent of {@link F16Bits}); the quantized layouts multiply the int8-rounded input {@code xq} (from
+     * {@link Int8InputKernels#quantizeCpu}) exactly as the kernels do: Q8_0/Q4_0 an int sum of quant products per
+     * block of 32, times the weight scale times the activation scale; the K-quants as {@link #kQuantRowCpu}.
+     * {@code xq} may be null for F32/F16, {@code x} for the quantized layouts.
      */
     public static void matvecCpu(DeviceMatrix w, FloatArray x, Int8Input xq, FloatArray out, boolean add) {
         int rows = w.rows(), cols = w.cols(), blocks = cols / 32;
-        boolean quantized = w.layout() == DeviceMatrix.Layout.Q8_0 || w.layout() == DeviceMatrix.Layout.Q4_0;
         for (int r = 0; r < rows; r++) {
             float s = 0f;
-            if (quantized) {
+            if (w.layout().kQuant()) {
+                s = kQuantRowCpu(w, r, xq);
+            } else if (w.layout().takesInt8()) {
                 for (int b = 0; b < blocks; b++) {
                     int acc = 0;
                     for (int j = 0; j < 32; j++) acc += w.quant(r, b * 32 + j) * xq.quants().get(b * 32 + j);
@@ -154,5 +179,34 @@ public final class MatVecKernels {
             }
             out.set(r, add ? out.get(r) + s : s);
         }
+    }
+
+    /**
+     * Row {@code r} of a K-quant matrix times the int8 input, with the weights read through {@link DeviceMatrix}'s
+     * host decode (not {@link KQuantBlocks}): Q4_K/Q5_K per sub-block of 32 the int sums Σq·xq and Σxq, giving
+     * {@code Σq·xq·((scale·xd)·d) − (min·(xd·Σxq))·dmin}; Q6_K per 16 weights {@code Σq·xq·((d·scale)·xd)}.
+     */
+    static float kQuantRowCpu(DeviceMatrix w, int r, Int8Input xq) {
+        float s = 0f;
+        boolean q6 = w.layout() == DeviceMatrix.Layout.Q6_K;
+        for (int b = 0; b < w.cols() / 32; b++) {
+            float xd = xq.scales().get(b);
+            if (q6) {
+                for (int h = 0; h < 2; h++) {
+                    int c0 = 32 * b + 16 * h, acc = 0;
+                    for (int j = 0; j < 16; j++) acc += w.quant(r, c0 + j) * xq.quants().get(c0 + j);
+                    s += acc * (w.superScale(r, c0) * w.subScale(r, c0) * xd);
+                }
+            } else {
+                int c0 = 32 * b, acc = 0, xsum = 0;
+                for (int j = 0; j < 32; j++) {
+                    acc += w.quant(r, c0 + j) * xq.quants().get(c0 + j);
+                    xsum += xq.quants().get(c0 + j);
+                }
+                s += acc * (w.subScale(r, c0) * xd * w.superScale(r, c0))
+                        - w.subMin(r, c0) * (xd * xsum) * w.superMin(r, c0);
+            }
+        }
+        return s;
     }
 }

@@ -57,6 +57,19 @@ public final class PrefillElementwiseKernels {
         }
     }
 
+    /** Q4_K, Q5_K, Q6_K ({@code layout}): each element decoded from its row's super-blocks ({@link KQuantBlocks}). */
+    public static void embedKQuant(KernelContext ctx, ByteArray blocks, IntArray step, FloatArray x, int dim,
+                                   int layout) {
+        int i = ctx.globalIdx;
+        int t = i / dim;
+        if (t < step.get(Step.BATCH)) {
+            int col = i - t * dim;
+            int unit = col >> 5;
+            int sb = KQuantBlocks.superBlock(step.get(Step.TOKENS + t), dim, unit, layout);
+            x.set(i, KQuantBlocks.weight(blocks, sb, unit & 7, col & 31, layout));
+        }
+    }
+
     /** Twin of the embed kernels: row {@code step[TOKENS + t]} of the matrix, decoded on the host, for each t < n. */
     public static void embedCpu(DeviceMatrix m, IntArray step, FloatArray x) {
         int dim = m.cols();

@@ -62,7 +62,9 @@ class EngineVsCpuTest {
      */
     static final double INT8_VS_FLOAT_TOLERANCE = 0.2;
 
+    /** A shared test fixture, or one of the synthetic K-quant models of {@link KQuantFixtures}. */
     static Path fixture(String name) {
+        if (KQuantFixtures.owns(name)) return KQuantFixtures.path(name);
         Path p = Path.of(System.getProperty("lfm4j.fixtures", "../model/src/test/resources/fixtures")).resolve(name);
         if (!Files.isRegularFile(p)) throw new IllegalStateException("missing test fixture " + p.toAbsolutePath());
         return p;
@@ -85,7 +87,8 @@ class EngineVsCpuTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf"})
+    @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf", "tiny-k-q4_k.gguf", "tiny-k-q5_k.gguf",
+            "tiny-k-q6_k.gguf", "tiny-k-mixed.gguf"})
     void matchesCpuEngine(String name) {
         Path path = fixture(name);
         // 70 prompt + 1 + 64 generated positions: attention runs over two chunks of 128 positions (split form)

@@ -40,7 +40,8 @@ class PrefillTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf"})
+    @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf", "tiny-k-q4_k.gguf", "tiny-k-q6_k.gguf",
+            "tiny-k-mixed.gguf"})
     void decodeAfterPrefillMatchesTokenByToken(String name) {
         GpuSession s = engine(name).session();
         int[] prompt = tokens(70), more = tokens(6);
@@ -59,7 +60,8 @@ class PrefillTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf"})
+    @ValueSource(strings = {"tiny-f32.gguf", "tiny-q8_0.gguf", "tiny-q4_0.gguf", "tiny-k-q4_k.gguf", "tiny-k-q6_k.gguf",
+            "tiny-k-mixed.gguf"})
     void secondTurnContinuesTheDeviceState(String name) {
         GpuModel gpu = engine(name);
         GpuSession s = gpu.session();

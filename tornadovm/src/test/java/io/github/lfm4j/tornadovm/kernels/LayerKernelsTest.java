@@ -174,9 +174,11 @@ class LayerKernelsTest {
 
     @Test
     void embeddingLookupInEveryLayout() {
-        int rows = 50, dim = 160, token = 37;
+        int rows = 50, token = 37;
         IntArray st = step(token, 3);
-        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0}) {
+        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K,
+                GGMLType.Q5_K, GGMLType.Q6_K}) {
+            int dim = type.blockSize == KQuantBlocks.WEIGHTS ? 512 : 160; // K-quant rows: whole super-blocks
             DeviceMatrix m = embedding(type, rows, dim);
             FloatArray gpu = nan(dim), cpu = nan(dim);
             ElementwiseKernels.embedCpu(m, token, cpu);
@@ -193,6 +195,12 @@ class LayerKernelsTest {
                 case Q4_0 -> run(new Object[]{m.quants(), m.scales(), st}, new Object[]{gpu},
                         tg -> tg.task("k", ElementwiseKernels::embedQ4, new KernelContext(), m.quants(), m.scales(), st,
                                 gpu, dim), roundUp(dim, 64), 64);
+                default -> {
+                    int layout = MatMulKernels.layoutCode(m.layout());
+                    run(new Object[]{m.quants(), st}, new Object[]{gpu},
+                            tg -> tg.task("k", ElementwiseKernels::embedKQuant, new KernelContext(), m.quants(), st,
+                                    gpu, dim, layout), roundUp(dim, 64), 64);
+                }
             }
             assertClose(cpu, gpu, 0f, type + " embedding");
         }

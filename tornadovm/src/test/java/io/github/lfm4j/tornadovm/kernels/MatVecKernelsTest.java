@@ -36,7 +36,10 @@ class MatVecKernelsTest {
     }
 
     private void check(GGMLType type, int rows, int cols, boolean add, int local) {
-        DeviceMatrix m = matrix(type, rows, cols);
+        TestWeights tw = TestWeights.random(random, type, rows, cols);
+        DeviceMatrix m = tw.device();
+        // a type without a kernel of its own is computed as its Q8_0 re-encoding: that is the reference then
+        float[] decoded = m.layout().name().equals(type.name()) ? tw.reference() : hostDecoded(m);
         FloatArray x = random(random, cols, 1f);
         FloatArray start = random(random, rows, 3f);
         FloatArray gpu = add ? copy(start) : nan(rows), cpu = copy(start);
@@ -62,20 +65,36 @@ class MatVecKernelsTest {
                         xq.scales(), gpu, cols, local, add ? 1 : 0),
                         rows * local, local);
             }
+            case Q4_K, Q5_K, Q6_K -> {
+                int layout = MatMulKernels.layoutCode(m.layout());
+                run(new Object[]{m.quants(), xq.quants(), xq.scales(), gpu}, new Object[]{gpu},
+                        tg -> tg.task("k", MatVecKernels::kQuant, new KernelContext(), m.quants(), xq.quants(),
+                                xq.scales(), gpu, cols, local, layout, add ? 1 : 0),
+                        rows * local, local);
+            }
+            default -> throw new AssertionError("no kernel test for " + m.layout());
         }
-        // the twin against a float64 product of the decoded weights with the activations the kernel sees: x itself
-        // for F32, x rounded to int8 (scale · quant) for the quantized layouts
+        // the twin against a float64 product of the weights as the model module decodes them with the activations the
+        // kernel sees: x itself for F32, x rounded to int8 (scale · quant) for the quantized layouts
         boolean int8 = m.layout() != DeviceMatrix.Layout.F32;
         for (int r = 0; r < rows; r++) {
             double ref = add ? start.get(r) : 0;
             for (int c = 0; c < cols; c++) {
                 double xc = int8 ? (double) xq.scales().get(c / 32) * xq.quants().get(c) : x.get(c);
-                ref += (double) m.value(r, c) * xc;
+                ref += (double) decoded[r * cols + c] * xc;
             }
             assertEquals(ref, cpu.get(r), 1e-4 * Math.max(1, Math.abs(ref)), "twin row " + r);
         }
         assertClose(cpu, gpu, 1e-4f, type + (add ? " add" : "") + " out");
-        if (type == GGMLType.Q8_0 || type == GGMLType.Q4_0) cpuEngineAgrees(type, m, x, rows, cols, add ? start : null, gpu);
+        if (m.layout().takesInt8()) {
+            cpuEngineAgrees(GGMLType.valueOf(m.layout().name()), m, x, rows, cols, add ? start : null, gpu);
+        }
+    }
+
+    private static float[] hostDecoded(DeviceMatrix m) {
+        float[] w = new float[m.rows() * m.cols()];
+        for (int r = 0; r < m.rows(); r++) for (int c = 0; c < m.cols(); c++) w[r * m.cols() + c] = m.value(r, c);
+        return w;
     }
 
     /**
@@ -84,9 +103,14 @@ class MatVecKernelsTest {
      */
     private static void cpuEngineAgrees(GGMLType type, DeviceMatrix m, FloatArray x, int rows, int cols,
                                         FloatArray start, FloatArray gpu) {
-        float[] w = new float[rows * cols];
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) w[r * cols + c] = m.value(r, c);
-        byte[] enc = Quantizer.quantize(type, w); // decoded Q8_0/Q4_0 values re-encode to the same blocks
+        byte[] enc;
+        if (m.layout().kQuant()) {
+            enc = m.quants().toHeapArray(); // the file's super-blocks, as the device holds them
+        } else {
+            float[] w = new float[rows * cols];
+            for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) w[r * cols + c] = m.value(r, c);
+            enc = Quantizer.quantize(type, w); // decoded Q8_0/Q4_0 values re-encode to the same blocks
+        }
         MatrixKernel k = MatrixKernel.of(new Tensor(new GGUFTensorInfo("w", new long[]{cols, rows}, type, 0),
                 MemorySegment.ofArray(enc)));
         float[] out = new float[rows];
@@ -135,10 +159,50 @@ class MatVecKernelsTest {
         check(GGMLType.Q4_0, 6, 320, true, local);
     }
 
+    // K-quants: 9 super-blocks (72 units of 32, so some work-items of 64 take two) and a single one
     @Test
-    void kQuantIsRepackedAsQ8() {
-        DeviceMatrix m = matrix(GGMLType.Q6_K, 3, 256);
+    void q4k() {
+        check(GGMLType.Q4_K, 37, 2304, false);
+    }
+
+    @Test
+    void q4kAdd() {
+        check(GGMLType.Q4_K, 19, 256, true);
+    }
+
+    @Test
+    void q5k() {
+        check(GGMLType.Q5_K, 37, 2304, false);
+    }
+
+    @Test
+    void q5kAdd() {
+        check(GGMLType.Q5_K, 19, 256, true);
+    }
+
+    @Test
+    void q6k() {
+        check(GGMLType.Q6_K, 37, 2304, false);
+    }
+
+    @Test
+    void q6kAdd() {
+        check(GGMLType.Q6_K, 19, 256, true);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, 128, 256})
+    void everyLocalSizeKQuant(int local) {
+        check(GGMLType.Q4_K, 5, 512, false, local);
+        check(GGMLType.Q5_K, 4, 768, true, local);
+        check(GGMLType.Q6_K, 6, 512, true, local);
+    }
+
+    /** The types without a GPU kernel still get the Q8_0 one. */
+    @Test
+    void otherTypesAreRepackedAsQ8() {
+        DeviceMatrix m = matrix(GGMLType.Q5_1, 3, 256);
         assertEquals(DeviceMatrix.Layout.Q8_0, m.layout());
-        check(GGMLType.Q6_K, 5, 256, false);
+        check(GGMLType.Q5_1, 5, 256, false);
     }
 }

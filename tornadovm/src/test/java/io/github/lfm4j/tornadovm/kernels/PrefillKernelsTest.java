@@ -175,12 +175,14 @@ class PrefillKernelsTest {
 
     @Test
     void embeddingRowsInEveryLayout() {
-        int rows = 50, dim = 160, n = 3, max = 4;
+        int rows = 50, n = 3, max = 4;
         IntArray st = chunk(max, n, 0);
         st.set(Step.TOKENS, 37);
         st.set(Step.TOKENS + 1, 0);
         st.set(Step.TOKENS + 2, 49);
-        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0}) {
+        for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K,
+                GGMLType.Q5_K, GGMLType.Q6_K}) {
+            int dim = type.blockSize == KQuantBlocks.WEIGHTS ? 512 : 160; // K-quant rows: whole super-blocks
             float[] w = new float[rows * dim];
             for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
             DeviceMatrix m = DeviceMatrix.of(type, MemorySegment.ofArray(Quantizer.quantize(type, w)), rows, dim, "e");
@@ -200,6 +202,12 @@ class PrefillKernelsTest {
                 case Q4_0 -> run(new Object[]{m.quants(), m.scales(), st, gpu}, new Object[]{gpu},
                         tg -> tg.task("k", PrefillElementwiseKernels::embedQ4, new KernelContext(), m.quants(),
                                 m.scales(), st, gpu, dim), global, 64);
+                default -> {
+                    int layout = MatMulKernels.layoutCode(m.layout());
+                    run(new Object[]{m.quants(), st, gpu}, new Object[]{gpu},
+                            tg -> tg.task("k", PrefillElementwiseKernels::embedKQuant, new KernelContext(), m.quants(),
+                                    st, gpu, dim, layout), global, 64);
+                }
             }
             // only the chunk's rows: TornadoVM did not copy the poisoned Q4_0 output in (the kernel only writes it),
             // so rows past n held whatever the fresh device buffer held
