@@ -164,6 +164,11 @@ class InterleavedMatrixKernelTest {
             packed.matvec(x, got, 0, rows);
             for (float v : want) assertTrue(Float.isFinite(v), "test activations too large: " + Arrays.toString(want));
             assertSame(kind, want, got, "every finite half, seed " + seed);
+            if (!kind.sameBits) {
+                ReferenceDecoding.Row[] ref = new ReferenceDecoding.Row[rows];
+                for (int r = 0; r < rows; r++) ref[r] = ReferenceDecoding.decodeRow(type, bytes, r, cols);
+                checkAgainstReference(ref, x, got, cols, new int[]{0, rows}, "every finite half, seed " + seed);
+            }
         }
     }
 
@@ -214,8 +219,10 @@ class InterleavedMatrixKernelTest {
     }
 
     /**
-     * The plain kernel's results: bit for bit where the repacked kernel keeps its arithmetic, else within float
-     * rounding of the same sums, 2^-16 of the largest result (the float64 reference checks each row more closely).
+     * The plain kernel's results: bit for bit where the repacked kernel keeps its arithmetic, else the same sums
+     * within 2^-10 of the largest result: a loose bound (summing 2048 products in another grouping moved a cancelling
+     * row by 3.5e-5 of itself), which still catches a wrong row, block or scale; the float64 reference checks each
+     * row closely ({@link #checkAgainstReference}, with the terms' magnitudes).
      */
     private static void assertSame(Kind kind, float[] want, float[] got, String what) {
         if (kind.sameBits) {
@@ -226,7 +233,7 @@ class InterleavedMatrixKernelTest {
         for (float v : want) if (Float.isFinite(v)) largest = Math.max(largest, Math.abs(v));
         for (int i = 0; i < want.length; i++) {
             if (Float.isNaN(want[i]) && Float.isNaN(got[i])) continue;
-            double tol = 0x1p-16 * largest;
+            double tol = 0x1p-10 * largest;
             if (!(Math.abs(want[i] - got[i]) <= tol)) {
                 fail(what + ": element " + i + " is " + got[i] + ", the plain kernel gives " + want[i]);
             }
