@@ -187,6 +187,33 @@ class MatrixKernelTest {
         }
     }
 
+    /**
+     * The row decoding the Q2_K and Q3_K products multiply with is the model module's Dequantizer (ggml's float
+     * operations) bit for bit, written at an offset into a larger array.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"Q2_K", "Q3_K"})
+    void decodedRowsAreTheDequantizersBitForBit(Kind kind) {
+        GGMLType type = kind.type();
+        Random rnd = new Random(seed * 7 + type.id);
+        int rows = 5, cols = 3 * 256, off = 3;
+        byte[] bytes = RandomWeights.bytes(type, rows, cols, rnd);
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor t = RandomWeights.tensor(type, rows, cols, bytes, arena);
+            MatrixKernel k = MatrixKernel.of(t);
+            float[] want = new float[cols], got = poisoned(cols + off + 2);
+            for (int r = 0; r < rows; r++) {
+                Dequantizer.dequantizeRow(t, r, want);
+                k.row(r, got, off);
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(Float.floatToRawIntBits(want[c]), Float.floatToRawIntBits(got[off + c]),
+                            type + " row " + r + " col " + c + ": " + got[off + c] + " vs " + want[c] + ", seed " + seed);
+                }
+                assertTrue(Float.isNaN(got[off - 1]) && Float.isNaN(got[off + cols]), type + " wrote outside its row");
+            }
+        }
+    }
+
     /** The vector half → float conversion on all 65536 bit patterns, subnormals, infinities and NaNs included. */
     @Test
     void everyHalfConvertsExactly() {

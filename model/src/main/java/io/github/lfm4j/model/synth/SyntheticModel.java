@@ -43,6 +43,7 @@ public final class SyntheticModel {
         write(file, shape, new SynthType.Uniform(type), seed, chatTemplate, threads);
     }
 
+    /** Matrices typed as {@code type} says: one type for all, or a llama-quantize preset's per-tensor mix. */
     public static void write(Path file, SynthShape shape, SynthType type, long seed, String chatTemplate, int threads)
             throws IOException {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
