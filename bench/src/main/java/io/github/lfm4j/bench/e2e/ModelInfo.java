@@ -13,8 +13,8 @@ import java.util.Map;
  * What the report says about the model: a name like llama-bench's model_type, tensor bytes and parameter count.
  *
  * @param name      {@code general.name} (or the file name) and the file's quantization: the K-quant mix its
- *                  {@code general.file_type} names (Q4_K_M, Q5_K_M, ...: files mixing types), else the type holding
- *                  most of the weight bytes
+ *                  {@code general.file_type} names when the file mixes quantized types (Q4_K_M, Q5_K_M, ...),
+ *                  else the type holding most of the weight bytes
  * @param sizeBytes bytes of all tensors (llama-bench's model_size)
  * @param params    elements of all tensors (llama-bench's model_n_params)
  * @param contextLength the trained context (the most tokens an engine's state may hold)
@@ -35,8 +35,12 @@ public record ModelInfo(Path file, String name, long sizeBytes, long params, int
                 params += t.elementCount();
                 bytesByType.merge(t.type(), t.byteSize(), Long::sum);
             }
-            String type = K_MIXES.getOrDefault(f.getInt("general.file_type", -1), bytesByType.entrySet().stream()
-                    .max(Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("no tensors"));
+            String largest = bytesByType.entrySet().stream().max(Map.Entry.comparingByValue())
+                    .map(e -> e.getKey().name()).orElse("no tensors");
+            // a mix's name only for a file that mixes quantized types (a file of Q4_K matrices alone is labelled
+            // Q4_K_S by its writer, the nearest llama_ftype, but it is not llama-quantize's Q4_K_S mix)
+            long quantizedTypes = bytesByType.keySet().stream().filter(GGMLType::isQuantized).count();
+            String type = quantizedTypes > 1 ? K_MIXES.getOrDefault(f.getInt("general.file_type", -1), largest) : largest;
             String base = f.getString("general.name", file.getFileName().toString());
             return new ModelInfo(file, base + " " + type, size, params, context);
         }
