@@ -40,11 +40,11 @@ public final class F16Bits {
 
     /**
      * The float value of a finite half (exponent below 31; the K-quant super-block scales): the same value as
-     * {@link #toFloat} without its branches. PoCL runs a work-group's work-items as vector lanes, and a branch whose
-     * direction differs between lanes (here the exponent's range) measured several times slower in the K-quant
-     * matvec than the same arithmetic without it. {@code m · 2^(e-25)} with {@code m} including the implicit bit and
+     * {@link #toFloat} without its branches. PoCL runs a work-group's work-items as vector lanes, and branches whose
+     * direction differs between lanes (these on the exponent's range, with the K-quant scale table's) made the
+     * K-quant matvec 2-3x slower than the same arithmetic without them. {@code m · 2^(e-25)} with {@code m} including the implicit bit and
      * {@code e} at least 1 (subnormals: {@code mantissa · 2^-24}), built from exact powers of two; the sign is
-     * applied in float (an int ±1 from these bits was typed unsigned by TornadoVM: see MatVecKernels). An infinite
+     * applied in float (an int ±1 from these bits would be typed unsigned by TornadoVM: see KQuantBlocks). An infinite
      * or NaN half gives a finite wrong value.
      */
     public static float finiteToFloat(int bits) {

@@ -77,8 +77,9 @@ public final class KQuantBlocks {
      * k+4 and the top bits of byte k-4); Q6_K the signed scale of its 16 weights.
      *
      * <p>Without branches: both forms are computed and the unit's half ({@code k / 4}, 0 or 1) picks one by
-     * multiplication. With an if on {@code k < 4}, whose direction differs between neighbouring work-items, the
-     * Q4_K matvec measured ~2x slower on PoCL (see {@link F16Bits#finiteToFloat}).
+     * multiplication. With an if on {@code k < 4}, whose direction differs between neighbouring work-items, and
+     * F16Bits' branchy {@code toFloat} for d and dmin, the Q4_K matvec measured 2-3x slower on PoCL (removing
+     * either branch alone did not show; see {@link F16Bits#finiteToFloat}).
      */
     public static int scale(ByteArray q, int sb, int k, int l, int layout) {
         if (layout == MatMulKernels.Q6_K) {
