@@ -29,7 +29,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * taken from the signed byte, the unsigned reads ({@link #u8}: f16 bits, 6-bit scales) are only ever converted to
  * float as the non-negative values they are, and Q6_K's −32 is applied in float ({@link #weight}) or to int
  * products whose operands are signed ints.
- * The f16 scales are decoded with {@link F16Bits} (PoCL has no fp16).
+ * The f16 scales are decoded with {@link F16Bits#finiteToFloat} (PoCL has no fp16).
  */
 public final class KQuantBlocks {
     private KQuantBlocks() {}
@@ -56,9 +56,9 @@ public final class KQuantBlocks {
         return q.get(at) & 0xFF;
     }
 
-    /** The little-endian f16 at byte {@code at}, as a float. */
+    /** The little-endian f16 at byte {@code at}, as a float (finite: the super-block scales of a valid file). */
     static float f16(ByteArray q, int at) {
-        return F16Bits.toFloat(u8(q, at) | (u8(q, at + 1) << 8));
+        return F16Bits.finiteToFloat(u8(q, at) | (u8(q, at + 1) << 8));
     }
 
     /** Super-block scale d (every layout). */
@@ -75,25 +75,30 @@ public final class KQuantBlocks {
      * The integer scale of weight {@code l} (0..31) of unit {@code k}: Q4_K/Q5_K its unit's 6-bit scale (as ggml's
      * get_scale_min_k4: units 0-3 in the low 6 bits of table byte k, units 4-7 split between the low nibble of byte
      * k+4 and the top bits of byte k-4); Q6_K the signed scale of its 16 weights.
+     *
+     * <p>Without branches: both forms are computed and the unit's half ({@code k / 4}, 0 or 1) picks one by
+     * multiplication. With an if on {@code k < 4}, whose direction differs between neighbouring work-items, and
+     * F16Bits' branchy {@code toFloat} for d and dmin, the Q4_K matvec measured 2-3x slower on PoCL (removing
+     * either branch alone did not show; see {@link F16Bits#finiteToFloat}).
      */
     public static int scale(ByteArray q, int sb, int k, int l, int layout) {
         if (layout == MatMulKernels.Q6_K) {
             return q.get(sb + 192 + ((k >> 2) << 3) + ((k & 3) << 1) + (l >> 4));
         }
-        int t = sb + 4;
-        if (k < 4) {
-            return u8(q, t + k) & 63;
-        }
-        return (u8(q, t + k + 4) & 15) | ((u8(q, t + k - 4) >> 6) << 4);
+        int t = sb + 4 + (k & 3);
+        int high = k >> 2;
+        int a = u8(q, t);
+        int c = u8(q, t + 8);
+        return (a & 63) * (1 - high) + ((c & 15) | ((a >> 6) << 4)) * high;
     }
 
-    /** Q4_K/Q5_K: the 6-bit min of unit {@code k} (the other half of get_scale_min_k4). */
+    /** Q4_K/Q5_K: the 6-bit min of unit {@code k} (the other half of get_scale_min_k4), without branches as {@link #scale}. */
     public static int min(ByteArray q, int sb, int k) {
-        int t = sb + 4;
-        if (k < 4) {
-            return u8(q, t + k + 4) & 63;
-        }
-        return (u8(q, t + k + 4) >> 4) | ((u8(q, t + k) >> 6) << 4);
+        int t = sb + 4 + (k & 3);
+        int high = k >> 2;
+        int b = u8(q, t + 4);
+        int c = u8(q, t + 8);
+        return (b & 63) * (1 - high) + ((c >> 4) | ((b >> 6) << 4)) * high;
     }
 
     /**
@@ -143,7 +148,14 @@ public final class KQuantBlocks {
         int xo = unit << 5;
         int acc = 0;
         int xsum = 0;
-        for (int l = 0; l < 32; l++) {
+        // two loops of 16, not one of 32: Graal unrolls a loop fully only below a node count, and unrolled the
+        // work-items' straight-line code ran ~3x faster on PoCL (Q5_K's 32-iteration loop stayed a loop)
+        for (int l = 0; l < 16; l++) {
+            int xv = xq.get(xo + l);
+            acc += quant(q, sb, k, l, layout) * xv;
+            xsum += xv;
+        }
+        for (int l = 16; l < 32; l++) {
             int xv = xq.get(xo + l);
             acc += quant(q, sb, k, l, layout) * xv;
             xsum += xv;
@@ -164,9 +176,12 @@ public final class KQuantBlocks {
         int xo = unit << 5;
         int lo = 0;
         int hi = 0;
+        // two loops, each small enough for Graal to unroll fully (see dotWithMin)
         for (int l = 0; l < 16; l++) {
             lo += (quant(q, sb, k, l, layout) - 32) * xq.get(xo + l);
-            hi += (quant(q, sb, k, l + 16, layout) - 32) * xq.get(xo + l + 16);
+        }
+        for (int l = 16; l < 32; l++) {
+            hi += (quant(q, sb, k, l, layout) - 32) * xq.get(xo + l);
         }
         float d = d(q, sb, layout);
         return (float) lo * (d * (float) scale(q, sb, k, 0, layout) * xd)

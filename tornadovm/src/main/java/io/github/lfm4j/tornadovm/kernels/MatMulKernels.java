@@ -139,14 +139,22 @@ public final class MatMulKernels {
                             // (d·scale)·(q − 32) as the CPU decode; −32 in float (see KQuantBlocks)
                             float s0 = d * (float) KQuantBlocks.scale(quants, sb, k, 0, layout);
                             float s1 = d * (float) KQuantBlocks.scale(quants, sb, k, 16, layout);
-                            for (int c = 0; c < K; c++) {
+                            // loops of 16: small enough for Graal to unroll fully (see KQuantBlocks.dotWithMin)
+                            for (int c = 0; c < 16; c++) {
                                 float q = (float) KQuantBlocks.quant(quants, sb, k, c, layout) - 32f;
-                                wt[c * W_STRIDE + r] = (c < 16 ? s0 : s1) * q;
+                                wt[c * W_STRIDE + r] = s0 * q;
+                            }
+                            for (int c = 16; c < K; c++) {
+                                float q = (float) KQuantBlocks.quant(quants, sb, k, c, layout) - 32f;
+                                wt[c * W_STRIDE + r] = s1 * q;
                             }
                         } else {
                             float ds = d * (float) KQuantBlocks.scale(quants, sb, k, 0, layout);
                             float m = KQuantBlocks.dmin(quants, sb) * (float) KQuantBlocks.min(quants, sb, k);
-                            for (int c = 0; c < K; c++) {
+                            for (int c = 0; c < 16; c++) {
+                                wt[c * W_STRIDE + r] = ds * (float) KQuantBlocks.quant(quants, sb, k, c, layout) - m;
+                            }
+                            for (int c = 16; c < K; c++) {
                                 wt[c * W_STRIDE + r] = ds * (float) KQuantBlocks.quant(quants, sb, k, c, layout) - m;
                             }
                         }

@@ -48,6 +48,35 @@ class F16KernelsTest {
         }
     }
 
+    /** One work-item per half: {@code out[i] = F16Bits.finiteToFloat(bits[i])}. */
+    public static void convertFinite(KernelContext ctx, ShortArray bits, FloatArray out, int n) {
+        int i = ctx.globalIdx;
+        if (i < n) {
+            out.set(i, F16Bits.finiteToFloat(bits.get(i)));
+        }
+    }
+
+    /** The branch-free conversion (K-quant scales) on every finite half, both signs, subnormals and ±0 included. */
+    @Test
+    void everyFiniteHalfConvertsLikeTheJdkWithoutBranches() {
+        int n = 1 << 16;
+        ShortArray bits = new ShortArray(n);
+        for (int i = 0; i < n; i++) bits.set(i, (short) i);
+        FloatArray gpu = nan(n);
+        run(new Object[]{bits}, new Object[]{gpu}, tg -> tg.task("k", F16KernelsTest::convertFinite,
+                new KernelContext(), bits, gpu, n), n, 64);
+        int checked = 0;
+        for (int i = 0; i < n; i++) {
+            if (((i >> 10) & 0x1F) == 31) continue; // infinities and NaNs: not finite halves
+            float want = Float.float16ToFloat((short) i);
+            String what = String.format("half 0x%04x", i);
+            assertSameFloat(want, F16Bits.finiteToFloat(i), what + " on the host");
+            assertSameFloat(want, gpu.get(i), what + " on the device");
+            checked++;
+        }
+        assertEquals(n - 2 * 1024, checked);
+    }
+
     /** Bit-identical (so -0 differs from +0), except that any NaN equals any NaN. */
     private static void assertSameFloat(float want, float got, String what) {
         if (Float.isNaN(want)) {
