@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tolerances: the int8 rounding of the activations moves these logits by about 0.2 (observed 0.19-0.23, mean
  * 0.04-0.05), wiring errors by units; bound 0.5, mean 0.3. Along the reference's greedy path (12 steps), the engine's
  * greedy choice must be the reference's, or a near-tie within twice that step's largest logit difference, and must be
- * the reference's at 9 steps at least (observed: 10 to 12, at top-two margins of 0.07 to 0.6).
+ * the reference's at 8 steps at least (observed: 10 to 12, at top-two margins of 0.07 to 0.6; a chance match is 1 in 3,272).
  */
 class KQuantEngineTest {
     private static final double MAX_DIFF = 0.5;
@@ -75,7 +75,7 @@ class KQuantEngineTest {
                 System.out.printf("small %s %s: max |engine - reference| = %.2e, largest mean %.2e, greedy agreed at %d of 12 steps%n",
                         type, repack ? "repacked" : "mapped", worst, mean, agreed);
                 assertTrue(worst < MAX_DIFF, type + ": max logit difference " + worst);
-                assertTrue(agreed >= 9, type + ": greedy agreed at only " + agreed + " of 12 steps");
+                assertTrue(agreed >= 8, type + ": greedy agreed at only " + agreed + " of 12 steps");
                 assertTrue(mean < 0.3, type + ": mean logit difference " + mean);
             }
         }
