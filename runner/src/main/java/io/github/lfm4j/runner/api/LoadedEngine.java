@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.api;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.runner.engine.EngineSession;
@@ -44,13 +45,17 @@ public final class LoadedEngine implements AutoCloseable {
     private final GpuModel gpu;
     private final GGUFFile file;
     private final int context;
+    private final KvCacheType cacheTypeK, cacheTypeV;
     private boolean gpuSessionTaken;
 
-    private LoadedEngine(Lfm2Model cpu, GpuModel gpu, GGUFFile file, int context) {
+    private LoadedEngine(Lfm2Model cpu, GpuModel gpu, GGUFFile file, int context, ModelOptions options) {
         this.cpu = cpu;
         this.gpu = gpu;
         this.file = file;
         this.context = context;
+        KvCacheType engineDefault = cpu != null ? KvCacheType.DEFAULT : KvCacheType.F32;
+        this.cacheTypeK = options.cacheTypeK() != null ? options.cacheTypeK() : engineDefault;
+        this.cacheTypeV = options.cacheTypeV() != null ? options.cacheTypeV() : engineDefault;
     }
 
     /**
@@ -99,7 +104,7 @@ public final class LoadedEngine implements AutoCloseable {
         Lfm2Model m = Lfm2Model.load(path, options.threads(), options.repack());
         try {
             int context = resolveContext(options.contextSize(), m.config().contextLength(), m.config().contextLength());
-            return new LoadedEngine(m, null, m.file(), context);
+            return new LoadedEngine(m, null, m.file(), context, options);
         } catch (RuntimeException | Error e) {
             m.close();
             throw e;
@@ -112,7 +117,8 @@ public final class LoadedEngine implements AutoCloseable {
         try {
             int trained = Lfm2Config.from(file).contextLength();
             int context = resolveContext(options.contextSize(), trained, Math.min(trained, GPU_DEFAULT_CONTEXT));
-            return new LoadedEngine(null, provider.load(path, device.id(), context, notices), file, context);
+            return new LoadedEngine(null, provider.load(path, device.id(), context, options.cacheTypeK(),
+                    options.cacheTypeV(), notices), file, context, options);
         } catch (RuntimeException | Error e) {
             file.close();
             throw e;
@@ -151,6 +157,16 @@ public final class LoadedEngine implements AutoCloseable {
         return context;
     }
 
+    /** How the KV cache stores keys. */
+    public KvCacheType cacheTypeK() {
+        return cacheTypeK;
+    }
+
+    /** How the KV cache stores values. */
+    public KvCacheType cacheTypeV() {
+        return cacheTypeV;
+    }
+
     /** Sessions that can exist at once: 1 on the GPU (the device holds one KV cache), unbounded on the CPU. */
     public int maxSessions() {
         return gpu != null ? 1 : Integer.MAX_VALUE;
@@ -161,7 +177,7 @@ public final class LoadedEngine implements AutoCloseable {
      * can be taken once; a second call is an IllegalStateException.
      */
     public synchronized EngineSession newSession() {
-        if (gpu == null) return cpu.newSession(context);
+        if (gpu == null) return cpu.newSession(context, cacheTypeK, cacheTypeV);
         if (gpuSessionTaken) throw new IllegalStateException("the GPU model holds one session, which is in use");
         gpuSessionTaken = true;
         EngineSession s = gpu.session();

@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.api;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
+
 /**
  * How to load a model.
  *
@@ -13,36 +15,50 @@ package io.github.lfm4j.runner.api;
  *                    the same results bit for bit; decode ~1.2x faster on 2 threads, ~1.25x on one, at ~20 MB more
  *                    memory and ~1.2 s more start-up, see docs/bench/README.md, fifth session); on by default, false
  *                    keeps every matrix memory-mapped as stored
+ * @param cacheTypeK  how the KV cache stores keys ({@code -ctk}); null: the engine's default ({@link KvCacheType#DEFAULT
+ *                    f16} on the CPU, f32 on the GPU engine until it stores other types)
+ * @param cacheTypeV  how the KV cache stores values ({@code -ctv}); null: the engine's default, as for keys
  */
-public record ModelOptions(Device device, int threads, int contextSize, boolean repack) {
+public record ModelOptions(Device device, int threads, int contextSize, boolean repack,
+                           KvCacheType cacheTypeK, KvCacheType cacheTypeV) {
 
     public ModelOptions {
         if (device == null) device = Device.AUTO;
     }
 
-    /** With repacking (the default). */
+    /** With the default f16 KV cache. */
+    public ModelOptions(Device device, int threads, int contextSize, boolean repack) {
+        this(device, threads, contextSize, repack, null, null);
+    }
+
+    /** With repacking and the default f16 KV cache. */
     public ModelOptions(Device device, int threads, int contextSize) {
         this(device, threads, contextSize, true);
     }
 
-    /** AUTO device, all processors, the model's own context length, repacking. */
+    /** AUTO device, all processors, the model's own context length, repacking, f16 KV cache. */
     public static ModelOptions defaults() {
         return new ModelOptions(Device.AUTO, 0, 0, true);
     }
 
     public ModelOptions withDevice(Device d) {
-        return new ModelOptions(d, threads, contextSize, repack);
+        return new ModelOptions(d, threads, contextSize, repack, cacheTypeK, cacheTypeV);
     }
 
     public ModelOptions withThreads(int n) {
-        return new ModelOptions(device, n, contextSize, repack);
+        return new ModelOptions(device, n, contextSize, repack, cacheTypeK, cacheTypeV);
     }
 
     public ModelOptions withContextSize(int tokens) {
-        return new ModelOptions(device, threads, tokens, repack);
+        return new ModelOptions(device, threads, tokens, repack, cacheTypeK, cacheTypeV);
     }
 
     public ModelOptions withRepack(boolean on) {
-        return new ModelOptions(device, threads, contextSize, on);
+        return new ModelOptions(device, threads, contextSize, on, cacheTypeK, cacheTypeV);
+    }
+
+    /** Keys and values stored as {@code k} and {@code v}. */
+    public ModelOptions withCacheTypes(KvCacheType k, KvCacheType v) {
+        return new ModelOptions(device, threads, contextSize, repack, k, v);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
 import io.github.lfm4j.model.gguf.GGUFFile;
@@ -107,14 +108,27 @@ public final class Lfm2Model implements AutoCloseable {
         }
     }
 
-    /** A new conversation state able to hold {@code contextLength} tokens (at most the model's trained context). */
+    /**
+     * A new conversation state able to hold {@code contextLength} tokens (at most the model's trained context), with
+     * the default {@link KvCacheType#DEFAULT f16} KV cache.
+     */
     public Session newSession(int contextLength) {
-        return new Session(this, contextLength, Session.DEFAULT_BATCH);
+        return newSession(contextLength, KvCacheType.DEFAULT, KvCacheType.DEFAULT);
+    }
+
+    /** Like {@link #newSession(int)} with keys stored as {@code keys} and values as {@code values}. */
+    public Session newSession(int contextLength, KvCacheType keys, KvCacheType values) {
+        return new Session(this, contextLength, Session.DEFAULT_BATCH, keys, values);
     }
 
     /** Like {@link #newSession(int)} with an explicit prefill batch size (tokens per matrix-matrix product). */
     public Session newSession(int contextLength, int batchSize) {
-        return new Session(this, contextLength, batchSize);
+        return newSession(contextLength, batchSize, KvCacheType.DEFAULT, KvCacheType.DEFAULT);
+    }
+
+    /** The general form: context, prefill batch size, and the KV cache's types. */
+    public Session newSession(int contextLength, int batchSize, KvCacheType keys, KvCacheType values) {
+        return new Session(this, contextLength, batchSize, keys, values);
     }
 
     public Lfm2Config config() {

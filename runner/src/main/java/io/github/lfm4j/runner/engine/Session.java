@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
 import io.github.lfm4j.kernels.cpu.VectorOps;
@@ -53,7 +54,7 @@ public final class Session implements EngineSession {
     private final MatrixKernel[][] qkv, gateUp;
     private final float[][] qkvOut, gateUpOut;
 
-    Session(Lfm2Model model, int context, int batch) {
+    Session(Lfm2Model model, int context, int batch, KvCacheType keyType, KvCacheType valueType) {
         this.model = model;
         this.cfg = model.config();
         if (context < 1 || context > cfg.contextLength()) {

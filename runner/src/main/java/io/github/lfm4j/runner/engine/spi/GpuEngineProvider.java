@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.engine.spi;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,6 +35,20 @@ public interface GpuEngineProvider {
      * unknown device, IllegalStateException for device problems such as too little memory).
      */
     GpuModel load(Path model, String deviceId, int context, Consumer<String> notices);
+
+    /**
+     * {@link #load(Path, String, int, Consumer)} with the KV cache storing keys as {@code keys} and values as
+     * {@code values} (null: the engine's default). An engine that keeps only f32 refuses other types with a
+     * one-line IllegalArgumentException.
+     */
+    default GpuModel load(Path model, String deviceId, int context, KvCacheType keys, KvCacheType values,
+                          Consumer<String> notices) {
+        if ((keys != null && keys != KvCacheType.F32) || (values != null && values != KvCacheType.F32)) {
+            throw new IllegalArgumentException("the " + name() + " engine keeps its KV cache in f32 only: use "
+                    + "--cache-type-k f32 --cache-type-v f32");
+        }
+        return load(model, deviceId, context, notices);
+    }
 
     /** {@link #load(Path, String, int, Consumer)} onto the {@link DeviceChoice#best best} device. */
     default GpuModel load(Path model, int context, Consumer<String> notices) {
