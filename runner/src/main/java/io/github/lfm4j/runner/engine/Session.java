@@ -1,8 +1,10 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.kernels.cache.KvCache;
 import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
+import io.github.lfm4j.kernels.cpu.TiledAttention;
 import io.github.lfm4j.kernels.cpu.VectorOps;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 
@@ -23,7 +25,6 @@ import java.util.TreeMap;
  */
 public final class Session implements EngineSession {
     static final int DEFAULT_BATCH = 128;
-    private static final int KV_BLOCK_BITS = 8, KV_BLOCK = 1 << KV_BLOCK_BITS, KV_BLOCK_MASK = KV_BLOCK - 1;
     /** Checkpoints kept for {@link #rewind}; each is (convCache-1)·dim floats per conv layer (~160 KB at 1.2B). */
     private static final int MAX_CHECKPOINTS = 32;
 
@@ -33,21 +34,16 @@ public final class Session implements EngineSession {
     private final int dim, ffn, heads, headDim, kvDim, qDim, convL, vocab;
     private final float eps;
 
-    /**
-     * KV cache in blocks of {@link #KV_BLOCK} positions, allocated as the conversation grows so that memory follows
-     * the tokens actually held rather than the context size: [attention layer][position / KV_BLOCK][...]. Keys are
-     * stored dimension-major inside a block, {@code (kvHead·headDim + i)·KV_BLOCK + position % KV_BLOCK}, so that
-     * the scores of one query over many positions are computed with vector lanes across positions; values are
-     * position-major, {@code (position % KV_BLOCK)·kvDim + kvHead·headDim + i}, for the weighted sum.
-     */
-    private final float[][][] keyCache, valueCache;
+    /** Per attention layer, its keys and values in the session's cache types (blocks allocated as it grows). */
+    private final KvCache[] kvCache;
+    private final KvCacheType keyType, valueType;
     private final float[][] convState;              // [conv layer][j · dim + c], j = 0 oldest of the convL-1 inputs
     private final TreeMap<Integer, float[][]> checkpoints = new TreeMap<>();
     private int position;
 
     // activations for up to `batch` tokens, vector t of width w at t·w
     private final float[] x, h, bcx, bx, y, o, q, k, v, att, gate, up;
-    private final float[] cos, sin, scores, logits, last;
+    private final float[] cos, sin, logits, last;
     private final MatmulRunner matmul;
     private final AttentionRunner attention = new AttentionRunner();
     /** Per layer, the products that read the same normed input, run together as one parallel job. */
@@ -73,9 +69,12 @@ public final class Session implements EngineSession {
         this.convL = cfg.convCache();
         this.vocab = cfg.vocabSize();
         this.eps = cfg.rmsEps();
-        int blocks = (context + KV_BLOCK - 1) / KV_BLOCK;
-        this.keyCache = new float[cfg.attentionLayerCount()][blocks][];
-        this.valueCache = new float[cfg.attentionLayerCount()][blocks][];
+        this.keyType = java.util.Objects.requireNonNull(keyType, "keyType");
+        this.valueType = java.util.Objects.requireNonNull(valueType, "valueType");
+        this.kvCache = new KvCache[cfg.attentionLayerCount()];
+        for (int i = 0; i < kvCache.length; i++) {
+            kvCache[i] = new KvCache(keyType, valueType, cfg.kvHeadCount(), headDim, context);
+        }
         this.convState = new float[cfg.convLayerCount()][(convL - 1) * dim];
         int b = this.batch;
         x = new float[b * dim];
@@ -92,7 +91,6 @@ public final class Session implements EngineSession {
         up = new float[b * ffn];
         cos = new float[b * headDim / 2];
         sin = new float[b * headDim / 2];
-        scores = new float[heads * context];
         logits = new float[vocab];
         last = new float[dim];
         matmul = new MatmulRunner(model.parallel());
@@ -303,7 +301,7 @@ public final class Session implements EngineSession {
         matmul.applyAll(qkv[l], h, n, qkvOut);
         int half = headDim / 2;
         int kvHeads = layer.kvHeads();
-        float[][] kc = keyCache[layer.cacheIndex()], vc = valueCache[layer.cacheIndex()];
+        KvCache cache = kvCache[layer.cacheIndex()];
         for (int t = 0; t < n; t++) {
             for (int hh = 0; hh < heads; hh++) {
                 int qo = t * qDim + hh * headDim;
@@ -315,17 +313,9 @@ public final class Session implements EngineSession {
                 VectorOps.rmsnorm(k, ko, k, ko, layer.kNorm(), headDim, eps);
                 ropeAt(k, ko, t, half);
             }
-            int p = position + t, block = p >>> KV_BLOCK_BITS, dst = (p & KV_BLOCK_MASK) * kvDim;
-            if (kc[block] == null) {
-                kc[block] = new float[KV_BLOCK * kvDim];
-                vc[block] = new float[KV_BLOCK * kvDim];
-            }
-            float[] kb = kc[block];
-            int slot = p & KV_BLOCK_MASK;
-            for (int i = 0; i < kvDim; i++) kb[i * KV_BLOCK + slot] = k[t * kvDim + i];
-            System.arraycopy(v, t * kvDim, vc[block], dst, kvDim);
+            cache.append(position + t, k, t * kvDim, v, t * kvDim);
         }
-        attention.run(kc, vc, n, heads / kvHeads, kvHeads);
+        attention.run(cache, n, heads / kvHeads, kvHeads);
         matmul.apply(layer.wo(), att, n, o);
     }
 
@@ -340,54 +330,30 @@ public final class Session implements EngineSession {
     }
 
     /**
-     * Causal grouped-query attention of the batch's queries over the cache, KV heads split across threads. The query
-     * heads sharing a KV head are processed together block by block, so each stretch of keys and values is read
-     * from memory once per KV head rather than once per query head (at long contexts attention is bandwidth-bound).
+     * Causal grouped-query attention of the batch's queries over the cache, KV heads split across threads, each
+     * thread with its own {@link TiledAttention} (tiles of the cache converted to floats once and used by all the
+     * query heads sharing the KV head and all tokens of the batch).
      */
     private final class AttentionRunner implements Parallel.RangeBody {
-        private float[][] kc, vc;
+        private final ThreadLocal<TiledAttention> kernels = ThreadLocal.withInitial(() -> new TiledAttention(headDim));
+        private KvCache cache;
+        private float scale;
         private int n, group;
 
-        void run(float[][] kc, float[][] vc, int n, int group, int kvHeads) {
-            this.kc = kc;
-            this.vc = vc;
+        void run(KvCache cache, int n, int group, int kvHeads) {
+            this.cache = cache;
             this.n = n;
             this.group = group;
+            this.scale = (float) (1.0 / Math.sqrt(headDim));
             model.parallel().forRange(kvHeads, this);
-            this.kc = null;
-            this.vc = null;
+            this.cache = null;
         }
 
         @Override
         public void run(int kvStart, int kvEnd) {
-            float scale = (float) (1.0 / Math.sqrt(headDim));
+            TiledAttention kernel = kernels.get();
             for (int g = kvStart; g < kvEnd; g++) {
-                int kvo = g * headDim, h0 = g * group;
-                for (int t = 0; t < n; t++) {
-                    int len = position + t + 1;
-                    for (int base = 0; base < len; base += KV_BLOCK) {
-                        float[] kb = kc[base >>> KV_BLOCK_BITS];
-                        int count = Math.min(KV_BLOCK, len - base);
-                        for (int r = 0; r < group; r++) {
-                            int hh = h0 + r;
-                            VectorOps.dotColumns(q, t * qDim + hh * headDim, headDim, kb, kvo * KV_BLOCK, KV_BLOCK,
-                                    scale, scores, hh * context + base, count);
-                        }
-                    }
-                    for (int r = 0; r < group; r++) {
-                        int hh = h0 + r;
-                        VectorOps.softmax(scores, hh * context, len);
-                        java.util.Arrays.fill(att, t * qDim + hh * headDim, t * qDim + (hh + 1) * headDim, 0f);
-                    }
-                    for (int j = 0; j < len; j++) {
-                        float[] vb = vc[j >>> KV_BLOCK_BITS];
-                        int vo = (j & KV_BLOCK_MASK) * kvDim + kvo;
-                        for (int r = 0; r < group; r++) {
-                            int hh = h0 + r;
-                            VectorOps.axpy(scores[hh * context + j], vb, vo, att, t * qDim + hh * headDim, headDim);
-                        }
-                    }
-                }
+                kernel.run(cache, g, g * group, group, position, n, q, qDim, att, scale);
             }
         }
     }
@@ -401,11 +367,21 @@ public final class Session implements EngineSession {
 
     /** Bytes of heap this session holds now (caches allocated so far and activations), for diagnostics. */
     public long heapBytes() {
-        long kvBlocks = 0;
-        for (float[][] layer : keyCache) for (float[] b : layer) if (b != null) kvBlocks++;
-        long floats = 2L * kvBlocks * KV_BLOCK * kvDim + (long) convState.length * (convL - 1) * dim
+        long cacheBytes = 0;
+        for (KvCache c : kvCache) cacheBytes += c.bytes();
+        long floats = (long) convState.length * (convL - 1) * dim
                 + (long) batch * (7L * dim + 3L * dim + 2L * qDim + 2L * kvDim + 2L * ffn + headDim)
-                + (long) heads * context + vocab + dim;
-        return floats * Float.BYTES;
+                + vocab + dim;
+        return cacheBytes + floats * Float.BYTES;
+    }
+
+    /** How this session's cache stores keys. */
+    public KvCacheType cacheTypeK() {
+        return keyType;
+    }
+
+    /** How this session's cache stores values. */
+    public KvCacheType cacheTypeV() {
+        return valueType;
     }
 }

@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.engine;
 
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,7 +28,7 @@ class EngineVsReferenceTest {
     void prefillAndDecodeMatchFloat64Reference(String model, double maxTolerance, double meanTolerance) {
         ReferenceLfm2 ref = new ReferenceLfm2(Fixtures.model(model));
         try (Lfm2Model m = Lfm2Model.load(Fixtures.model(model), 2)) {
-            Session s = m.newSession(64, 8); // 21 tokens: batches of 8, 8, 5
+            Session s = m.newSession(64, 8, F32, F32); // 21 tokens: batches of 8, 8, 5
             float[] logits = s.prefill(PROMPT);
             double[] expected = ref.feed(PROMPT);
             double worst = maxAbsDiff(expected, logits), worstMean = meanAbsDiff(expected, logits);
@@ -59,7 +61,7 @@ class EngineVsReferenceTest {
             assertTrue(packed.repacked());
             assertEquals(io.github.lfm4j.kernels.cpu.VectorWidth.bits() == 256, packed.output().readsOwnCopy());
             assertTrue(!mapped.output().readsOwnCopy());
-            Session a = packed.newSession(64, 8), b = mapped.newSession(64, 8);
+            Session a = packed.newSession(64, 8, F32, F32), b = mapped.newSession(64, 8, F32, F32);
             float[] la = a.prefill(PROMPT).clone(), lb = b.prefill(PROMPT);
             for (int step = 0; step <= 4; step++) {
                 double largest = 0;
@@ -92,7 +94,7 @@ class EngineVsReferenceTest {
         int[] prompt = new Random(8).ints(300, 0, 3000).toArray(); // > 256 positions: two KV cache blocks
         ReferenceLfm2 ref = new ReferenceLfm2(Fixtures.model("tiny-f32.gguf"));
         try (Lfm2Model m = Lfm2Model.load(Fixtures.model("tiny-f32.gguf"), 1)) {
-            Session s = m.newSession(512);
+            Session s = m.newSession(512, F32, F32);
             double worst = maxAbsDiff(ref.feed(prompt), s.prefill(prompt));
             worst = Math.max(worst, maxAbsDiff(ref.next(17), s.decode(17)));
             assertTrue(worst < 2e-3, "max logit difference " + worst);

@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.engine;
 
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lfm4j.model.sampling.Sampler;
@@ -52,10 +54,10 @@ class GenerationCasesTest {
         try (Lfm2Model m = Lfm2Model.load(Fixtures.model("tiny-f32.gguf"), 1)) {
             for (Case c : cases()) {
                 if (!c.model.equals("tiny-f32.gguf")) continue;
-                Session s = m.newSession(128);
+                Session s = m.newSession(128, F32, F32);
                 float[] logits = s.prefill(c.prompt);
                 assertTopLogits(c, logits, F32_LOGIT_TOLERANCE);
-                Generator.Result r = Generator.generate(m.newSession(128), c.prompt,
+                Generator.Result r = Generator.generate(m.newSession(128, F32, F32), c.prompt,
                         new Sampler(SamplerParams.greedy()), 16, null, null);
                 assertArrayEquals(c.refGreedy, r.tokens(), "greedy vs reference");
                 assertArrayEquals(c.llamaGreedy, r.tokens(), "greedy vs llama.cpp");
@@ -72,7 +74,7 @@ class GenerationCasesTest {
             if (c.model.equals("tiny-f32.gguf")) continue;
             ReferenceLfm2 ref = new ReferenceLfm2(Fixtures.model(c.model));
             try (Lfm2Model m = Lfm2Model.load(Fixtures.model(c.model), 1)) {
-                Session s = m.newSession(128);
+                Session s = m.newSession(128, F32, F32);
                 float[] logits = s.prefill(c.prompt);
                 assertTopLogits(c, logits, QUANT_PROMPT_TOLERANCE);
                 double[] expected = ref.feed(c.prompt);

@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.engine;
 
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +52,9 @@ class SessionTest {
 
     @Test
     void batchedPrefillEqualsTokenByTokenDecodeForAnyBatchSize() {
-        float[] expected = tokenByToken(model.newSession(64), A);
+        float[] expected = tokenByToken(model.newSession(64, F32, F32), A);
         for (int batch : new int[]{1, 4, 7, 19, 128}) {
-            Session s = model.newSession(64, batch);
+            Session s = model.newSession(64, batch, F32, F32);
             assertClose(expected, s.prefill(A).clone());
             assertEquals(A.length, s.position());
         }
@@ -60,7 +62,7 @@ class SessionTest {
 
     @Test
     void secondTurnAfterRewindEqualsFreshRunOverWholeConversation() {
-        Session s = model.newSession(64, 8);
+        Session s = model.newSession(64, 8, F32, F32);
         s.prefill(A);                                   // turn 1 prompt, rewind point at A.length
         for (int t : new int[]{5, 6, 7}) s.decode(t);   // generated answer, which the next prompt re-encodes differently
         assertFalse(s.canRewindTo(A.length + 1));
@@ -70,29 +72,29 @@ class SessionTest {
         assertEquals(A.length, s.position());
         float[] continued = s.prefill(B).clone();
 
-        float[] fresh = model.newSession(64).prefill(concat(A, B)).clone();
+        float[] fresh = model.newSession(64, F32, F32).prefill(concat(A, B)).clone();
         assertClose(fresh, continued);
         // continuing after decode steps (no rewind) also equals a fresh run
         float[] next = s.decode(42).clone();
-        float[] freshNext = tokenByToken(model.newSession(64), concat(concat(A, B), new int[]{42}));
+        float[] freshNext = tokenByToken(model.newSession(64, F32, F32), concat(concat(A, B), new int[]{42}));
         assertClose(freshNext, next);
     }
 
     @Test
     void rewindToAnEarlierPrefillEndRestoresConvState() {
-        Session s = model.newSession(64);
+        Session s = model.newSession(64, F32, F32);
         s.prefill(Arrays.copyOf(A, 5));
         s.prefill(Arrays.copyOfRange(A, 5, 12));
         s.prefill(B);
         s.rewind(5);                      // back past two later prefills
         assertFalse(s.canRewindTo(12));   // later rewind points are gone
         float[] got = s.prefill(Arrays.copyOfRange(A, 5, A.length)).clone();
-        assertClose(model.newSession(64).prefill(A).clone(), got);
+        assertClose(model.newSession(64, F32, F32).prefill(A).clone(), got);
     }
 
     @Test
     void resetStartsOver() {
-        Session s = model.newSession(64);
+        Session s = model.newSession(64, F32, F32);
         float[] first = s.prefill(A).clone();
         s.decode(3);
         s.reset();
@@ -105,7 +107,7 @@ class SessionTest {
 
     @Test
     void contextOverflowIsAClearOneLineError() {
-        Session s = model.newSession(24);
+        Session s = model.newSession(24, F32, F32);
         var e = assertThrows(IllegalArgumentException.class, () -> s.checkCapacity(20, 10));
         assertEquals("prompt of 20 tokens + 10 to generate exceeds the context of 24 tokens", e.getMessage());
         s.prefill(A);   // 19 tokens
@@ -121,7 +123,7 @@ class SessionTest {
 
     @Test
     void invalidTokensAreRejectedBeforeAnyStateChanges() {
-        Session s = model.newSession(64);
+        Session s = model.newSession(64, F32, F32);
         int vocab = model.config().vocabSize();
         var e = assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[]{1, vocab}));
         assertEquals("token id " + vocab + " is out of range [0, " + vocab + ")", e.getMessage());
@@ -132,10 +134,10 @@ class SessionTest {
 
     @Test
     void sessionsOfOneModelAreIndependent() {
-        Session a = model.newSession(64), b = model.newSession(64);
+        Session a = model.newSession(64, F32, F32), b = model.newSession(64, F32, F32);
         a.prefill(B);
         float[] fromB = b.prefill(A).clone();
         a.decode(9);
-        assertArrayEquals(fromB, model.newSession(64).prefill(A).clone());
+        assertArrayEquals(fromB, model.newSession(64, F32, F32).prefill(A).clone());
     }
 }
