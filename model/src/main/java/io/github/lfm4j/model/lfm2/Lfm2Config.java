@@ -62,6 +62,11 @@ public record Lfm2Config(int dim, int layers, int ffnDim, int heads, int[] kvHea
     }
 
     /** Bytes of KV cache (float32 keys and values) for the attention layers at a given context. */
+    /** Values the KV cache holds for keys (and as many for values) at {@code context} tokens, over all layers. */
+    public long kvCacheValues(int context) {
+        return (long) context * kvHeadCount() * headDim() * attentionLayerCount();
+    }
+
     public long kvCacheBytes(int context) {
         long perLayer = 2L * context * kvHeadCount() * headDim() * Float.BYTES;
         return perLayer * attentionLayerCount();

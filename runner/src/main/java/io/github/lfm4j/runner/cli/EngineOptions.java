@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.ModelOptions;
 import picocli.CommandLine.Option;
@@ -29,13 +30,26 @@ final class EngineOptions {
                     + "as stored.")
     boolean repack;
 
+    @Option(names = {"-ctk", "--cache-type-k"}, paramLabel = "TYPE",
+            description = "KV cache type for keys: f32, f16 or q8_0 (default: f16 on the CPU, f32 on the GPU engine).")
+    String cacheTypeK;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, paramLabel = "TYPE",
+            description = "KV cache type for values: f32, f16 or q8_0 (default: as for keys).")
+    String cacheTypeV;
+
     /** The parsed --device (a one-line error for an unknown name). */
     Device device() {
         return Device.parse(device);
     }
 
-    /** Device, threads and repacking from these options, with a context of {@code context} tokens. */
+    /** Device, threads, repacking and KV cache types from these options, with a context of {@code context} tokens. */
     ModelOptions modelOptions(int context) {
-        return new ModelOptions(device(), threads, context, repack);
+        return new ModelOptions(device(), threads, context, repack, cacheType(cacheTypeK), cacheType(cacheTypeV));
+    }
+
+    /** A parsed cache type, null (the engine's default) when not given. */
+    static KvCacheType cacheType(String name) {
+        return name == null ? null : KvCacheType.parse(name);
     }
 }

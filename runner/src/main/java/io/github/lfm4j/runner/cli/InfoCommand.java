@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import picocli.CommandLine;
@@ -33,6 +34,14 @@ public final class InfoCommand implements Runnable {
             description = "context length for the KV cache estimate (default: the model's context length)")
     Integer context;
 
+    @Option(names = {"-ctk", "--cache-type-k"}, paramLabel = "TYPE", defaultValue = "f16",
+            description = "KV cache type of keys for the estimate: f32, f16 or q8_0 (default: ${DEFAULT-VALUE}, the CPU engine's)")
+    String cacheTypeK;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, paramLabel = "TYPE", defaultValue = "f16",
+            description = "KV cache type of values for the estimate (default: ${DEFAULT-VALUE})")
+    String cacheTypeV;
+
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
@@ -40,7 +49,8 @@ public final class InfoCommand implements Runnable {
     public void run() {
         if (context != null && context < 1) throw new IllegalArgumentException("context size must be at least 1, got " + context);
         try (GGUFFile f = GGUFFile.open(model)) {
-            ModelSummary s = ModelSummary.of(f, context == null ? 0 : context);
+            ModelSummary s = ModelSummary.of(f, context == null ? 0 : context, KvCacheType.parse(cacheTypeK),
+                    KvCacheType.parse(cacheTypeV));
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(toJson(s));
             else printText(s, out);
@@ -86,8 +96,10 @@ public final class InfoCommand implements Runnable {
         if (s.weightsProblem() != null) row(out, "weights", "unusable: " + s.weightsProblem());
         if (c != null && s.tensorCount() > 0) {
             String beyond = s.context() > c.contextLength() ? " (beyond the trained " + c.contextLength() + ")" : "";
+            String types = s.cacheTypeK() == s.cacheTypeV() ? s.cacheTypeK().id()
+                    : "keys " + s.cacheTypeK().id() + ", values " + s.cacheTypeV().id();
             row(out, "memory", "weights " + bytes(s.tensorBytes()) + " + KV cache " + bytes(s.kvCacheBytes())
-                    + " at context " + s.context() + beyond + " + conv state " + bytes(s.convStateBytes())
+                    + " (" + types + ") at context " + s.context() + beyond + " + conv state " + bytes(s.convStateBytes())
                     + " = " + bytes(s.totalBytes()));
         }
     }
@@ -141,6 +153,8 @@ public final class InfoCommand implements Runnable {
         if (c != null) {
             o.put("context", s.context());
             o.put("kv_cache_bytes", s.kvCacheBytes());
+            o.put("kv_cache_type_k", s.cacheTypeK().id());
+            o.put("kv_cache_type_v", s.cacheTypeV().id());
             o.put("conv_state_bytes", s.convStateBytes());
             o.put("total_bytes", s.totalBytes());
         }

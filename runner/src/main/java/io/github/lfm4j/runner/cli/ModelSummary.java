@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFArray;
 import io.github.lfm4j.model.gguf.GGUFFile;
@@ -22,13 +23,23 @@ record ModelSummary(String file, long fileSize, int ggufVersion, String name, St
                     Lfm2Config config, String configProblem, String weightsProblem,
                     int tensorCount, Map<GGMLType, long[]> tensorTypes, long tensorBytes,
                     Integer vocabSize, Integer tokenCount, String tokenizerModel, Integer mergeCount,
-                    Map<String, Special> specials, String chatTemplate, int context) {
+                    Map<String, Special> specials, String chatTemplate, int context,
+                    KvCacheType cacheTypeK, KvCacheType cacheTypeV) {
 
     /** A special token: its id and its text (null when the id is outside the vocabulary). */
     record Special(int id, String text) {}
 
-    /** @param requestedContext context for the KV cache estimate, or 0 for the model's own context length */
+    /** With the CPU engine's default f16 KV cache. */
     static ModelSummary of(GGUFFile f, int requestedContext) {
+        return of(f, requestedContext, KvCacheType.DEFAULT, KvCacheType.DEFAULT);
+    }
+
+    /**
+     * @param requestedContext context for the KV cache estimate, or 0 for the model's own context length
+     * @param keys             how the cache stores keys, for the estimate
+     * @param values           how it stores values
+     */
+    static ModelSummary of(GGUFFile f, int requestedContext, KvCacheType keys, KvCacheType values) {
         String arch = f.getString("general.architecture", null);
         Lfm2Config config = null;
         String configProblem = null, weightsProblem = null;
@@ -70,11 +81,13 @@ record ModelSummary(String file, long fileSize, int ggufVersion, String name, St
                 config, configProblem, weightsProblem, f.tensorInfos().size(), types, bytes, vocab,
                 tokens == null ? null : tokens.length,
                 f.getString("tokenizer.ggml.model", null), merges == null ? null : merges.length(), specials,
-                f.getString("tokenizer.chat_template", null), ctx);
+                f.getString("tokenizer.chat_template", null), ctx, keys, values);
     }
 
     long kvCacheBytes() {
-        return config == null ? 0 : config.kvCacheBytes(context);
+        if (config == null) return 0;
+        long values = config.kvCacheValues(context);
+        return cacheTypeK.bytesFor(values) + cacheTypeV.bytesFor(values);
     }
 
     long convStateBytes() {

@@ -113,6 +113,14 @@ class GenerateCommandTest {
         assertTrue(badToken.err.startsWith("lfm4j: token id 999999 is out of range"), badToken.err);
         assertFalse(badToken.err.trim().contains("\n"));
 
+        Run q8 = run("generate", "-m", MODEL, "--tokens", "1,2", "-n", "1", "-ctk", "q8_0");
+        assertEquals(1, q8.exit);
+        assertEquals("lfm4j: a q8_0 KV cache needs a head size that is a multiple of 32; this model's is 16 (use f16 "
+                + "or f32)", q8.err.trim());
+        Run badType = run("generate", "-m", MODEL, "--tokens", "1,2", "-n", "1", "--cache-type-v", "f8");
+        assertEquals(1, badType.exit);
+        assertEquals("lfm4j: unknown KV cache type 'f8': expected one of f32, f16, q8_0", badType.err.trim());
+
         Run neither = run("generate", "-m", MODEL);
         assertEquals(1, neither.exit);
         assertTrue(neither.err.startsWith("lfm4j: give the prompt"), neither.err);

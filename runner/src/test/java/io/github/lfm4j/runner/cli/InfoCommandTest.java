@@ -57,8 +57,8 @@ class InfoCommandTest {
         assertTrue(o.contains("chat template:  embedded (7 chars)\n"), o);
         assertTrue(o.contains("  Q4_0      35 tensors"), o);
         assertTrue(o.contains("  F32       21 tensors"), o);
-        // KV cache at the model's 512: 2 attention layers * 2 (K, V) * 512 * 2 heads * 16 * 4 bytes = 262144
-        assertTrue(o.contains("+ KV cache 256.0 KiB at context 512 +"), o);
+        // KV cache at the model's 512, f16 by default: 2 attention layers * 2 (K, V) * 512 * 2 heads * 16 * 2 bytes
+        assertTrue(o.contains("+ KV cache 128.0 KiB (f16) at context 512 +"), o);
         assertTrue(r.err().isEmpty(), r.err());
     }
 
@@ -82,12 +82,27 @@ class InfoCommandTest {
         assertEquals("<|im_end|>", j.get("special_tokens").get("eos").get("text").asText());
         assertTrue(j.get("has_chat_template").asBoolean());
         assertEquals(4096, j.get("context").asInt());
-        assertEquals(2L * 2 * 4096 * 2 * 16 * 4, j.get("kv_cache_bytes").asLong());
+        assertEquals(2L * 2 * 4096 * 2 * 16 * 2, j.get("kv_cache_bytes").asLong());
+        assertEquals("f16", j.get("kv_cache_type_k").asText());
         long tensorBytes = j.get("tensor_type_bytes").get("Q4_0").asLong() + j.get("tensor_type_bytes").get("F32").asLong();
         assertEquals(tensorBytes, j.get("weights_bytes").asLong());
         assertTrue(j.get("weights_bytes").asLong() < Files.size(tiny));
         assertEquals(j.get("weights_bytes").asLong() + j.get("kv_cache_bytes").asLong() + j.get("conv_state_bytes").asLong(),
                 j.get("total_bytes").asLong());
+    }
+
+    @Test
+    void reportsTheKvCacheMemoryOfTheRequestedTypes() throws Exception {
+        // 2 attention layers * 4096 positions * 2 heads * 16 = 262144 values each of keys and values:
+        // keys f32 4 bytes each, values q8_0 34 bytes per 32
+        CliRun r = CliRun.of("info", "-m", tiny.toString(), "-c", "4096", "-ctk", "f32", "--cache-type-v", "q8_0");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("+ KV cache 1.3 MiB (keys f32, values q8_0) at context 4096 (beyond"), r.out());
+        CliRun j = CliRun.of("info", "-m", tiny.toString(), "-c", "4096", "-ctk", "f32", "-ctv", "q8_0", "--json");
+        assertEquals(262144L * 4 + 262144L / 32 * 34, new ObjectMapper().readTree(j.out()).get("kv_cache_bytes").asLong());
+        CliRun bad = CliRun.of("info", "-m", tiny.toString(), "-ctk", "q4_9");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("unknown KV cache type 'q4_9': expected one of f32, f16, q8_0"), bad.err());
     }
 
     @Test
