@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>{@code throughput.png}: mean tok/s ± stddev per test, one bar per device × threads; prompt processing and
  *       token generation in two panels, since their scales differ by an order of magnitude or more.</li>
- *   <li>{@code context.png} (with a context sweep): decode tok/s ± stddev against the context depth.</li>
+ *   <li>{@code context.png} (with a context sweep): decode tok/s ± stddev against the context depth, and beside it
+ *       prefill tok/s against depth when the sweep times a prompt too; one line per device × threads × cache type.</li>
  * </ul>
  */
 public final class BenchCharts {
@@ -44,8 +45,9 @@ public final class BenchCharts {
         if (pp != null) panels.add(pp);
         if (tg != null) panels.add(tg);
         if (!panels.isEmpty()) files.add(save(panels, dir.resolve("throughput.png")));
-        XYChart ctx = contextSweep(report);
-        if (ctx != null) files.add(save(List.of(ctx), dir.resolve("context.png")));
+        XYChart ctx = contextSweep(report, TestSpec.Kind.SWEEP);
+        XYChart ctxPp = contextSweep(report, TestSpec.Kind.SWEEP_PP);
+        if (ctx != null) files.add(save(ctxPp == null ? List.of(ctx) : List.of(ctx, ctxPp), dir.resolve("context.png")));
         return files;
     }
 
@@ -78,19 +80,21 @@ public final class BenchCharts {
         return chart;
     }
 
-    /** Decode tok/s against depth, one line per engine; null without a sweep. */
-    static XYChart contextSweep(BenchReport report) {
+    /** Decode ({@code SWEEP}) or prefill ({@code SWEEP_PP}) tok/s against depth, one line per engine; null without. */
+    static XYChart contextSweep(BenchReport report, TestSpec.Kind kind) {
         if (report.settings().sweepDepths().isEmpty()) return null;
+        if (kind == TestSpec.Kind.SWEEP_PP && report.settings().sweepPrompt() == 0) return null;
+        String what = kind == TestSpec.Kind.SWEEP ? "decode" : "prefill";
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Decode speed vs context - " + report.model().name())
-                .xAxisTitle("tokens in context").yAxisTitle("decode tokens/s").build();
+                .title((kind == TestSpec.Kind.SWEEP ? "Decode" : "Prefill") + " speed vs context - " + report.model().name())
+                .xAxisTitle("tokens in context").yAxisTitle(what + " tokens/s").build();
         style(chart.getStyler());
         fromZero(chart.getStyler());
         chart.getStyler().setXAxisDecimalPattern("#");
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         for (EngineRun run : report.runs()) {
             List<TestResult> sweep = run.results().stream()
-                    .filter(r -> r.test().kind() == TestSpec.Kind.SWEEP).toList();
+                    .filter(r -> r.test().kind() == kind).toList();
             double[] x = new double[sweep.size()], y = new double[sweep.size()], e = new double[sweep.size()];
             for (int i = 0; i < x.length; i++) {
                 SampleStats s = sweep.get(i).tokensPerSecond();

@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.runner.api.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,6 +71,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Decode steps measured at each sweep depth (default: ${DEFAULT-VALUE}).")
     int sweepTokens;
 
+    @Option(names = "--sweep-prompt", paramLabel = "N", defaultValue = "0",
+            description = "Also time a prefill of N tokens at each sweep depth, as llama-bench's -p N -d D; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int sweepPrompt;
+
+    @Option(names = {"-ctk", "--cache-type-k"}, split = ",", paramLabel = "TYPE",
+            description = "KV cache types of keys to run with: f32, f16, q8_0 (default: the engine's, f16 on the CPU).")
+    List<String> cacheTypesK;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, split = ",", paramLabel = "TYPE",
+            description = "KV cache types of values; every -ctk is run with every -ctv (default: the engine's).")
+    List<String> cacheTypesV;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1234",
             description = "Seed of the random prompt tokens (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -135,7 +149,12 @@ public final class BenchCommand implements Callable<Integer> {
         List<Integer> t = threads != null ? threads : List.of(Runtime.getRuntime().availableProcessors());
         return new BenchSettings(devs, t, nonNegativeSkippingZero(promptLengths, "-p"),
                 nonNegativeSkippingZero(genLengths, "-n"), repetitions, warmups,
-                sweepDepths == null ? List.of() : sweepDepths, sweepTokens, seed);
+                sweepDepths == null ? List.of() : sweepDepths, sweepTokens, sweepPrompt,
+                BenchSettings.CacheTypes.product(cacheTypes(cacheTypesK), cacheTypes(cacheTypesV)), seed);
+    }
+
+    private static List<KvCacheType> cacheTypes(List<String> names) {
+        return names == null ? null : names.stream().map(KvCacheType::parse).distinct().toList();
     }
 
     /** cpu or gpu: a benchmark names the device it measures, so auto is refused. */

@@ -25,7 +25,7 @@ public record BenchReport(ModelInfo model, BenchSettings settings, List<EngineRu
     /** llama.cpp's tok/s for the same test and thread count; only CPU rows have a counterpart. */
     public OptionalDouble llamaCppTokensPerSecond(EngineRun run, TestResult r) {
         if (llamaCpp == null || run.device() != Device.CPU) return OptionalDouble.empty();
-        return llamaCpp.stream().filter(l -> l.matches(r.test(), run.threads()))
+        return llamaCpp.stream().filter(l -> l.matches(r.test(), run.threads(), run.typeK(), run.typeV()))
                 .mapToDouble(LlamaBenchResult::avgTs).findFirst();
     }
 }

@@ -23,7 +23,11 @@ import java.util.SplittableRandom;
  *   <li>tg K @ dD (context sweep): the cache is filled once to each depth by prefill (untimed, depths in ascending
  *       order, each continuing the last), then each repetition rewinds to D and times K decode steps. An engine that
  *       cannot rewind there (the GPU session rewinds only to 0) refills the first D tokens instead, untimed.</li>
+ *   <li>pp N @ dD (context sweep with a sweep prompt): after the tg runs at D, each repetition rewinds to D and
+ *       times a prefill of N more tokens: prompt processing with D tokens already in the cache, as llama-bench's
+ *       {@code -p N -d D}.</li>
  * </ul>
+ * Every device × thread count runs once per KV cache type combination ({@code -ctk} × {@code -ctv}).
  * Each test runs {@code warmups} times untimed first (JIT compilation, page faults on the mapped weights), then
  * {@code repetitions} times measured. Prompt tokens are random but seeded, the same for every engine. After the
  * tests, a GPU engine runs {@value #PROFILED_STEPS} more greedy decode steps with its device profiler on (untimed)
@@ -51,23 +55,28 @@ public final class BenchRunner {
 
     /** Units of {@link Progress#advance()}: one per run, warm-ups included. */
     public static int progressUnits(BenchSettings s) {
-        return s.devices().size() * s.threads().size() * s.tests().size() * (s.warmups() + s.repetitions());
+        return s.devices().size() * s.threads().size() * s.caches().size() * s.tests().size()
+                * (s.warmups() + s.repetitions());
     }
 
     public List<EngineRun> run(Path model) {
         List<EngineRun> runs = new ArrayList<>();
         for (Device d : settings.devices()) {
-            for (int threads : settings.threads()) runs.add(runEngine(d, model, threads));
+            for (int threads : settings.threads()) {
+                for (BenchSettings.CacheTypes c : settings.caches()) runs.add(runEngine(d, model, threads, c));
+            }
         }
         return runs;
     }
 
-    private EngineRun runEngine(Device device, Path model, int threads) {
+    private EngineRun runEngine(Device device, Path model, int threads, BenchSettings.CacheTypes caches) {
         String who = device.name().toLowerCase(Locale.ROOT) + " t=" + threads;
+        if (settings.caches().size() > 1) who += " " + label(caches.keys()) + "/" + label(caches.values());
         progress.begin(who + ": loading model");
         ProcessMemory.resetPeak();
         long t0 = System.nanoTime();
-        try (InferenceEngine engine = InferenceEngine.open(device, model, threads, settings.contextNeeded(), repack)) {
+        try (InferenceEngine engine = InferenceEngine.open(device, model, threads, settings.contextNeeded(), repack,
+                caches.keys(), caches.values())) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             List<TestResult> results = new ArrayList<>();
             for (int p : settings.promptLengths()) results.add(promptProcessing(engine, who, p));
@@ -81,7 +90,8 @@ public final class BenchRunner {
                     Math.min(PROFILED_STEPS, engine.context() - 1));
             engine.reset();
             return new EngineRun(device, threads, loadSeconds, engine.compileSeconds(), peakRss,
-                    engine.deviceMemoryBytes(), hostMemory, results, profile);
+                    engine.deviceMemoryBytes(), hostMemory, results, profile, engine.cacheTypeK().id(),
+                    engine.cacheTypeV().id());
         }
     }
 
@@ -158,8 +168,34 @@ public final class BenchRunner {
             }
             moveTo(engine, fill, depth);
             results.add(new TestResult(test, samples, new long[0], start));
+            if (settings.sweepPrompt() > 0) results.add(promptAtDepth(engine, who, fill, depth));
         }
         return results;
+    }
+
+    /** pp N @ dD: a prefill of N tokens with D already in the cache; rewinds to D after each run. */
+    private TestResult promptAtDepth(InferenceEngine engine, String who, int[] fill, int depth) {
+        TestSpec test = TestSpec.ppAtDepth(settings.sweepPrompt(), depth);
+        int[] prompt = tokens(engine, settings.sweepPrompt(), 4);
+        int reps = settings.repetitions();
+        long[] samples = new long[reps];
+        String start = null;
+        for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
+            progress.begin(who + " " + test.name() + " " + runLabel(i));
+            if (i == 0) start = now();
+            moveTo(engine, fill, depth);
+            long t0 = System.nanoTime();
+            argmax(engine.prefill(prompt));
+            long dt = System.nanoTime() - t0;
+            if (i >= 0) samples[i] = dt;
+            progress.advance();
+        }
+        moveTo(engine, fill, depth);
+        return new TestResult(test, samples, new long[0], start);
+    }
+
+    private static String label(io.github.lfm4j.kernels.cache.KvCacheType t) {
+        return t == null ? "default" : t.id();
     }
 
     /** Leaves the engine holding {@code fill[0, depth)}: by rewinding where it can, else by prefilling again. */

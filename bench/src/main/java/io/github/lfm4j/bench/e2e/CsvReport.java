@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 public final class CsvReport {
     private CsvReport() {}
 
-    static final List<String> HEADER = List.of("model", "size_bytes", "n_params", "device", "threads", "test",
+    static final List<String> HEADER = List.of("model", "size_bytes", "n_params", "device", "threads", "type_k",
+            "type_v", "test",
             "n_prompt", "n_gen", "n_depth", "repetitions", "avg_ts", "stddev_ts", "avg_ttft_ms", "load_seconds",
             "plan_jit_seconds", "peak_rss_bytes", "device_memory_bytes", "host_memory_bytes", "bytes_in_per_token",
             "bytes_out_per_token", "kernel_ms_per_token", "llama_cpp_avg_ts", "samples_ts");
@@ -37,6 +38,8 @@ public final class CsvReport {
                 row.add(Long.toString(m.params()));
                 row.add(run.deviceLabel());
                 row.add(Integer.toString(run.threads()));
+                row.add(run.typeK());
+                row.add(run.typeV());
                 row.add(quote(r.test().name()));
                 row.add(Integer.toString(r.test().nPrompt()));
                 row.add(Integer.toString(r.test().nGen()));

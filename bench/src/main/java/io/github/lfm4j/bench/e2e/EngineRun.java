@@ -18,18 +18,33 @@ import java.util.OptionalLong;
  * @param deviceMemory    accelerator memory; empty for the CPU
  * @param hostMemoryBytes mapped weights plus the engine's heap state at the end
  * @param stepProfile     device counters per greedy decode step (GPU engine); empty for the CPU
+ * @param typeK           how the KV cache stored keys ({@code f16}, …), as llama-bench's {@code type_k}
+ * @param typeV           how it stored values
  */
 public record EngineRun(Device device, int threads, double loadSeconds, OptionalDouble compileSeconds,
                         OptionalLong peakRssBytes, OptionalLong deviceMemory, long hostMemoryBytes,
-                        List<TestResult> results, Optional<DeviceStepProfile> stepProfile) {
+                        List<TestResult> results, Optional<DeviceStepProfile> stepProfile, String typeK, String typeV) {
 
     public EngineRun {
         results = List.copyOf(results);
     }
 
+    /** With the CPU engine's default f16 cache. */
+    public EngineRun(Device device, int threads, double loadSeconds, OptionalDouble compileSeconds,
+                     OptionalLong peakRssBytes, OptionalLong deviceMemory, long hostMemoryBytes,
+                     List<TestResult> results, Optional<DeviceStepProfile> stepProfile) {
+        this(device, threads, loadSeconds, compileSeconds, peakRssBytes, deviceMemory, hostMemoryBytes, results,
+                stepProfile, "f16", "f16");
+    }
+
+    /** The cache types as a label: {@code f16}, or {@code q8_0/f16} when keys and values differ. */
+    public String cacheLabel() {
+        return typeK.equals(typeV) ? typeK : typeK + "/" + typeV;
+    }
+
     /** How the configuration is named in tables and charts, e.g. {@code cpu t=2}. */
     public String label() {
-        return deviceLabel() + " t=" + threads;
+        return deviceLabel() + " t=" + threads + " " + cacheLabel();
     }
 
     /** The device as on the command line and in reports: {@code cpu} or {@code gpu}. */

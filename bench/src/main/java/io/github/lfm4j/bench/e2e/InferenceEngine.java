@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.LoadedEngine;
 import io.github.lfm4j.runner.api.ModelOptions;
@@ -40,9 +41,15 @@ public final class InferenceEngine implements AutoCloseable {
      * @param repack  let the CPU engine repack matrices into faster layouts ({@link ModelOptions#repack()})
      */
     public static InferenceEngine open(Device device, Path model, int threads, int context, boolean repack) {
+        return open(device, model, threads, context, repack, null, null);
+    }
+
+    /** Like {@link #open(Device, Path, int, int, boolean)} with the KV cache's types (null: the engine's default). */
+    public static InferenceEngine open(Device device, Path model, int threads, int context, boolean repack,
+                                       KvCacheType keys, KvCacheType values) {
         if (device == Device.AUTO) throw new IllegalArgumentException("benchmark devices are cpu or gpu, not auto");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        ModelOptions options = new ModelOptions(device, threads, context, repack);
+        ModelOptions options = new ModelOptions(device, threads, context, repack, keys, values);
         LoadedEngine e = LoadedEngine.load(model, options, System.err::println);
         try {
             return new InferenceEngine(e, device == Device.GPU ? 1 : threads);
@@ -67,6 +74,15 @@ public final class InferenceEngine implements AutoCloseable {
     /** CPU worker threads the engine uses (the GPU engine: 1, the thread that drives the device). */
     public int threads() {
         return threads;
+    }
+
+    /** How the cache stores keys and values, e.g. {@code f16}. */
+    public KvCacheType cacheTypeK() {
+        return engine.cacheTypeK();
+    }
+
+    public KvCacheType cacheTypeV() {
+        return engine.cacheTypeV();
     }
 
     public int vocabularySize() {

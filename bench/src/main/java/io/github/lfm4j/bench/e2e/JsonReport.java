@@ -31,11 +31,13 @@ public final class JsonReport {
         BenchSettings b = report.settings();
         ObjectNode settings = root.putObject("settings");
         settings.put("repetitions", b.repetitions()).put("warmup_runs", b.warmups()).put("seed", b.seed())
-                .put("tg_prompt_tokens", BenchSettings.TG_PROMPT_TOKENS).put("sweep_tokens", b.sweepTokens());
+                .put("tg_prompt_tokens", BenchSettings.TG_PROMPT_TOKENS).put("sweep_tokens", b.sweepTokens())
+                .put("sweep_prompt_tokens", b.sweepPrompt());
         ArrayNode engines = root.putArray("engines");
         for (EngineRun run : report.runs()) {
             ObjectNode e = engines.addObject();
-            e.put("device", run.deviceLabel()).put("threads", run.threads()).put("load_seconds", run.loadSeconds());
+            e.put("device", run.deviceLabel()).put("threads", run.threads()).put("type_k", run.typeK())
+                    .put("type_v", run.typeV()).put("load_seconds", run.loadSeconds());
             putOptional(e, "plan_jit_seconds", run.compileSeconds());
             if (run.peakRssBytes().isPresent()) e.put("peak_rss_bytes", run.peakRssBytes().getAsLong());
             else e.putNull("peak_rss_bytes");

@@ -37,7 +37,32 @@ public final class LlamaBench {
         // llama-bench's defaults (-p 512 -n 128) apply when an option is missing; 0 skips that kind of test
         cmd.addAll(List.of("-p", s.promptLengths().isEmpty() ? "0" : join(s.promptLengths())));
         cmd.addAll(List.of("-n", s.genLengths().isEmpty() ? "0" : join(s.genLengths())));
+        cacheTypes(cmd, s);
         return cmd;
+    }
+
+    /**
+     * The llama-bench arguments for our context sweep, when there is one: {@code -n sweepTokens -p sweepPrompt
+     * -d depths} (llama-bench fills each depth once and restores it for every run, as our sweep rewinds).
+     */
+    static Optional<List<String>> sweepArguments(Path exe, Path model, BenchSettings s) {
+        if (s.sweepDepths().isEmpty()) return Optional.empty();
+        List<String> cmd = new ArrayList<>(List.of(exe.toString(), "-m", model.toString(),
+                "-t", join(s.threads()), "-r", Integer.toString(s.repetitions()), "-o", "json",
+                "-p", Integer.toString(s.sweepPrompt()), "-n", Integer.toString(s.sweepTokens()),
+                "-d", join(s.sweepDepths())));
+        cacheTypes(cmd, s);
+        return Optional.of(cmd);
+    }
+
+    /** {@code -ctk}/{@code -ctv} for the cache types asked for; none where the engines' defaults run. */
+    private static void cacheTypes(List<String> cmd, BenchSettings s) {
+        String k = s.caches().stream().map(BenchSettings.CacheTypes::keys).filter(java.util.Objects::nonNull)
+                .map(t -> t.id()).distinct().collect(Collectors.joining(","));
+        String v = s.caches().stream().map(BenchSettings.CacheTypes::values).filter(java.util.Objects::nonNull)
+                .map(t -> t.id()).distinct().collect(Collectors.joining(","));
+        if (!k.isEmpty()) cmd.addAll(List.of("-ctk", k));
+        if (!v.isEmpty()) cmd.addAll(List.of("-ctv", v));
     }
 
     /**
@@ -45,7 +70,13 @@ public final class LlamaBench {
      * line is shown when it fails.
      */
     public static List<LlamaBenchResult> run(Path exe, Path model, BenchSettings s) {
-        List<String> cmd = arguments(exe, model, s);
+        List<LlamaBenchResult> results = new ArrayList<>();
+        if (!s.promptLengths().isEmpty() || !s.genLengths().isEmpty()) results.addAll(run(arguments(exe, model, s)));
+        sweepArguments(exe, model, s).ifPresent(cmd -> results.addAll(run(cmd)));
+        return results;
+    }
+
+    private static List<LlamaBenchResult> run(List<String> cmd) {
         Path log = null;
         try {
             log = Files.createTempFile("llama-bench", ".log");

@@ -13,13 +13,26 @@ import java.util.List;
  * @param nPrompt tokens prefilled in the timed part (0 for a tg test)
  * @param nGen    tokens generated in the timed part (0 for a pp test)
  * @param nDepth  tokens already in the context (absent in older llama-bench versions: 0)
+ * @param typeK   the KV cache's key type ({@code type_k}; f16, llama.cpp's default, where absent)
+ * @param typeV   its value type ({@code type_v})
  */
 public record LlamaBenchResult(String modelFilename, String backends, int nThreads, int nPrompt, int nGen, int nDepth,
-                               double avgTs, double stddevTs) {
+                               double avgTs, double stddevTs, String typeK, String typeV) {
 
-    /** True when this is the llama.cpp measurement of our {@code test} at {@code threads}. */
+    /** With llama.cpp's default f16 cache. */
+    public LlamaBenchResult(String modelFilename, String backends, int nThreads, int nPrompt, int nGen, int nDepth,
+                            double avgTs, double stddevTs) {
+        this(modelFilename, backends, nThreads, nPrompt, nGen, nDepth, avgTs, stddevTs, "f16", "f16");
+    }
+
+    /** True when this is the llama.cpp measurement of our {@code test} at {@code threads} (any cache type). */
     public boolean matches(TestSpec test, int threads) {
         return nThreads == threads && nPrompt == test.nPrompt() && nGen == test.nGen() && nDepth == test.depth();
+    }
+
+    /** True when this is the llama.cpp measurement of our {@code test} at {@code threads} with these cache types. */
+    public boolean matches(TestSpec test, int threads, String keys, String values) {
+        return matches(test, threads) && typeK.equals(keys) && typeV.equals(values);
     }
 
     /** Parses llama-bench's JSON output: an array of test objects. */
@@ -36,7 +49,8 @@ public record LlamaBenchResult(String modelFilename, String backends, int nThrea
             if (!t.isObject()) throw new IllegalArgumentException("llama-bench JSON array holds a non-object: " + t);
             results.add(new LlamaBenchResult(text(t, "model_filename"), t.path("backends").asText(""),
                     integer(t, "n_threads"), integer(t, "n_prompt"), integer(t, "n_gen"),
-                    t.has("n_depth") ? integer(t, "n_depth") : 0, number(t, "avg_ts"), number(t, "stddev_ts")));
+                    t.has("n_depth") ? integer(t, "n_depth") : 0, number(t, "avg_ts"), number(t, "stddev_ts"),
+                    t.path("type_k").asText("f16"), t.path("type_v").asText("f16")));
         }
         return results;
     }

@@ -14,9 +14,9 @@ public final class MarkdownReport {
 
     public static String render(BenchReport report) {
         StringBuilder sb = new StringBuilder();
-        List<String> header = new ArrayList<>(List.of("model", "size", "params", "device", "threads", "test", "t/s",
-                "ttft ms"));
-        List<Boolean> right = new ArrayList<>(List.of(false, true, true, false, true, true, true, true));
+        List<String> header = new ArrayList<>(List.of("model", "size", "params", "device", "threads", "type_k",
+                "type_v", "test", "t/s", "ttft ms"));
+        List<Boolean> right = new ArrayList<>(List.of(false, true, true, false, true, false, false, true, true, true));
         if (report.hasLlamaCpp()) {
             header.add("llama.cpp t/s");
             right.add(true);
@@ -28,7 +28,7 @@ public final class MarkdownReport {
                 SampleStats ts = r.tokensPerSecond();
                 double ttft = r.meanTtftMillis();
                 List<String> row = new ArrayList<>(List.of(m.name(), Units.bytes(m.sizeBytes()), Units.params(m.params()),
-                        run.deviceLabel(), Integer.toString(run.threads()), r.test().name(),
+                        run.deviceLabel(), Integer.toString(run.threads()), run.typeK(), run.typeV(), r.test().name(),
                         Units.fixed2(ts.mean()) + " ± " + Units.fixed2(ts.stddev()),
                         Double.isNaN(ttft) ? Units.NA : Units.fixed2(ttft)));
                 if (report.hasLlamaCpp()) {
@@ -41,13 +41,14 @@ public final class MarkdownReport {
         table(sb, header, right, rows);
         sb.append('\n');
 
-        List<String> h2 = List.of("device", "threads", "load s", "plan/JIT s", "peak RSS", "device mem",
+        List<String> h2 = List.of("device", "threads", "cache", "load s", "plan/JIT s", "peak RSS", "device mem",
                 "host mem (mapped + heap)", "in B/token", "out B/token", "kernel ms/token");
-        List<Boolean> r2 = List.of(false, true, true, true, true, true, true, true, true, true);
+        List<Boolean> r2 = List.of(false, true, false, true, true, true, true, true, true, true, true);
         List<List<String>> rows2 = new ArrayList<>();
         for (EngineRun run : report.runs()) {
             var p = run.stepProfile();
-            rows2.add(List.of(run.deviceLabel(), Integer.toString(run.threads()), Units.fixed3(run.loadSeconds()),
+            rows2.add(List.of(run.deviceLabel(), Integer.toString(run.threads()), run.cacheLabel(),
+                    Units.fixed3(run.loadSeconds()),
                     run.compileSeconds().isPresent() ? Units.fixed2(run.compileSeconds().getAsDouble()) : Units.NA,
                     run.peakRssBytes().isPresent() ? Units.bytes(run.peakRssBytes().getAsLong()) : Units.NA,
                     run.deviceMemory().isPresent() ? Units.bytes(run.deviceMemory().getAsLong()) : Units.NA,

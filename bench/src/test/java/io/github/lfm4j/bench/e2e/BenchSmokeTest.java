@@ -53,14 +53,38 @@ class BenchSmokeTest {
         assertEquals(0, again.exit(), again.err());
         assertEquals("", again.err());
         assertEquals(written, Files.getLastModifiedTime(model));
-        assertTrue(again.out().contains("| cpu    |       1 |  pp8 |"), again.out());
+        assertTrue(again.out().contains("| cpu    |       1 | f16    | f16    |  pp8 |"), again.out());
         assertFalse(again.out().contains("tg"), again.out());
         assertTrue(again.out().contains("1 runs per test after 0 warm-up runs;"), again.out());
     }
 
+    @Test
+    void cacheTypesAndPrefillAtDepth() throws Exception {
+        Path cache = dir.resolve("cache"), out = dir.resolve("out-ct");
+        BenchCli r = BenchCli.run("bench", "--synthetic", "tiny-q8_0", "--cache-dir", cache.toString(), "-t", "1",
+                "-p", "0", "-n", "0", "-r", "1", "--warmup", "0", "--context-sweep", "24", "--sweep-tokens", "2",
+                "--sweep-prompt", "8", "-ctk", "f32,f16", "-ctv", "f16", "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.exit(), r.err());
+        for (String k : List.of("f32", "f16")) {
+            assertTrue(r.out().contains("| cpu    |       1 | " + k + "    | f16    | tg2 @ d24 |"), r.out());
+            assertTrue(r.out().contains("| cpu    |       1 | " + k + "    | f16    | pp8 @ d24 |"), r.out());
+        }
+        JsonNode engines = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("engines");
+        assertEquals(List.of("f32", "f16"), List.of(engines.get(0).path("type_k").asText(), engines.get(1).path("type_k").asText()));
+        assertEquals("pp8 @ d24", engines.get(0).path("tests").get(1).path("test").asText());
+        assertEquals(8, engines.get(0).path("tests").get(1).path("n_prompt").asInt());
+        assertEquals(24, engines.get(0).path("tests").get(1).path("n_depth").asInt());
+        checkPng(out.resolve("context.png"), 1000, 400); // decode and prefill against depth side by side
+
+        BenchCli bad = BenchCli.run("bench", "--synthetic", "tiny-q8_0", "--cache-dir", cache.toString(), "-t", "1",
+                "-p", "8", "-n", "0", "-ctk", "q8_0", "--progress", "none");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("a q8_0 KV cache needs a head size that is a multiple of 32"), bad.err());
+    }
+
     private static void checkMarkdown(String md) {
         List<String> lines = md.lines().toList();
-        assertTrue(lines.get(0).matches("\\| model +\\| +size \\| +params \\| device \\| threads \\| +test \\| +t/s \\| ttft ms \\|"),
+        assertTrue(lines.get(0).matches("\\| model +\\| +size \\| +params \\| device \\| threads \\| type_k \\| type_v \\| +test \\| +t/s \\| ttft ms \\|"),
                 lines.get(0));
         assertTrue(lines.get(1).matches("\\|( -+:? \\|)+"), lines.get(1));
         List<String> rows = lines.subList(2, 2 + 2 * TESTS.size());
@@ -69,21 +93,22 @@ class BenchSmokeTest {
             assertEquals("synthetic-lfm2-tiny Q8_0", c[0]);
             assertEquals("cpu", c[3]);
             assertEquals(Integer.toString(i / TESTS.size() + 1), c[4]);
-            assertEquals(TESTS.get(i % TESTS.size()), c[5]);
-            String[] ts = c[6].split(" ± ");
-            assertTrue(Double.parseDouble(ts[0]) > 0 && Double.parseDouble(ts[1]) >= 0, c[6]);
-            if (c[5].contains("@")) assertEquals("n.a.", c[7]);
-            else assertTrue(Double.parseDouble(c[7]) > 0, c[7]);
+            assertEquals(List.of("f16", "f16"), List.of(c[5], c[6])); // the CPU engine's default cache
+            assertEquals(TESTS.get(i % TESTS.size()), c[7]);
+            String[] ts = c[8].split(" ± ");
+            assertTrue(Double.parseDouble(ts[0]) > 0 && Double.parseDouble(ts[1]) >= 0, c[8]);
+            if (c[7].contains("@")) assertEquals("n.a.", c[9]);
+            else assertTrue(Double.parseDouble(c[9]) > 0, c[9]);
         }
         assertEquals("", lines.get(2 + rows.size()), md);
-        assertEquals(List.of("device", "threads", "load s", "plan/JIT s", "peak RSS", "device mem", "host mem (mapped + heap)",
+        assertEquals(List.of("device", "threads", "cache", "load s", "plan/JIT s", "peak RSS", "device mem", "host mem (mapped + heap)",
                 "in B/token", "out B/token", "kernel ms/token"), List.of(cells(lines.get(3 + rows.size()))), md);
         for (int t = 1; t <= 2; t++) {
             String[] c = cells(lines.get(4 + rows.size() + t));
-            assertEquals(List.of("cpu", Integer.toString(t), "n.a.", "n.a.", "n.a.", "n.a.", "n.a."),
-                    List.of(c[0], c[1], c[3], c[5], c[7], c[8], c[9]), Arrays.toString(c));
-            assertTrue(Double.parseDouble(c[2]) >= 0, c[2]); // load time: > 0 checked unrounded in the JSON
-            assertTrue(c[4].endsWith("MiB") || c[4].endsWith("GiB"), c[4]);
+            assertEquals(List.of("cpu", Integer.toString(t), "f16", "n.a.", "n.a.", "n.a.", "n.a.", "n.a."),
+                    List.of(c[0], c[1], c[2], c[4], c[6], c[8], c[9], c[10]), Arrays.toString(c));
+            assertTrue(Double.parseDouble(c[3]) >= 0, c[3]); // load time: > 0 checked unrounded in the JSON
+            assertTrue(c[5].endsWith("MiB") || c[5].endsWith("GiB"), c[5]);
         }
     }
 

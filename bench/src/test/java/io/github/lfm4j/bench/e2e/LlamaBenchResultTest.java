@@ -111,4 +111,24 @@ class LlamaBenchResultTest {
         assertEquals(List.of("/l", "-m", "/m.gguf", "-t", "4", "-r", "1", "-o", "json", "-p", "0", "-n", "64"),
                 LlamaBench.arguments(Path.of("/l"), Path.of("/m.gguf"), onlyTg));
     }
+
+    @Test
+    void sweepAndCacheTypesBecomeLlamaBenchsDepthAndTypeOptions() {
+        BenchSettings s = new BenchSettings(List.of(Device.CPU), List.of(2), List.of(512), List.of(), 1, 1,
+                List.of(16384, 4096), 32, 512, BenchSettings.CacheTypes.product(
+                List.of(io.github.lfm4j.kernels.cache.KvCacheType.F16, io.github.lfm4j.kernels.cache.KvCacheType.Q8_0),
+                List.of(io.github.lfm4j.kernels.cache.KvCacheType.Q8_0)), 1);
+        assertEquals(List.of("/l", "-m", "/m.gguf", "-t", "2", "-r", "1", "-o", "json", "-p", "512", "-n", "0",
+                "-ctk", "f16,q8_0", "-ctv", "q8_0"), LlamaBench.arguments(Path.of("/l"), Path.of("/m.gguf"), s));
+        assertEquals(Optional.of(List.of("/l", "-m", "/m.gguf", "-t", "2", "-r", "1", "-o", "json", "-p", "512",
+                        "-n", "32", "-d", "4096,16384", "-ctk", "f16,q8_0", "-ctv", "q8_0")),
+                LlamaBench.sweepArguments(Path.of("/l"), Path.of("/m.gguf"), s));
+        // llama-bench's JSON names the types; a result matches our run only with the same ones
+        LlamaBenchResult r = LlamaBenchResult.parse("""
+                [{"model_filename": "m", "n_threads": 2, "n_prompt": 0, "n_gen": 32, "n_depth": 4096,
+                  "type_k": "q8_0", "type_v": "q8_0", "avg_ts": 20.5, "stddev_ts": 0.1}]""").getFirst();
+        assertTrue(r.matches(TestSpec.tgAtDepth(32, 4096), 2, "q8_0", "q8_0"));
+        assertFalse(r.matches(TestSpec.tgAtDepth(32, 4096), 2, "f16", "q8_0"));
+        assertFalse(r.matches(TestSpec.ppAtDepth(32, 4096), 2, "q8_0", "q8_0"));
+    }
 }

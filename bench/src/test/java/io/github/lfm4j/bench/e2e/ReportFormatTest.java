@@ -39,16 +39,16 @@ class ReportFormatTest {
     void markdownLikeLlamaBench() {
         String md = MarkdownReport.render(report(null));
         assertEquals("""
-                | model                    |     size | params | device | threads |  test |           t/s | ttft ms |
-                | ------------------------ | -------: | -----: | ------ | ------: | ----: | ------------: | ------: |
-                | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       1 | pp128 | 96.00 ± 45.25 | 1500.00 |
-                | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       1 |   tg4 |  10.00 ± 0.00 |   40.00 |
-                | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       2 | pp128 | 96.00 ± 45.25 | 1500.00 |
+                | model                    |     size | params | device | threads | type_k | type_v |  test |           t/s | ttft ms |
+                | ------------------------ | -------: | -----: | ------ | ------: | ------ | ------ | ----: | ------------: | ------: |
+                | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       1 | f16    | f16    | pp128 | 96.00 ± 45.25 | 1500.00 |
+                | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       1 | f16    | f16    |   tg4 |  10.00 ± 0.00 |   40.00 |
+                | synthetic-lfm2-1.2b Q4_0 | 1.50 GiB | 1.17 B | cpu    |       2 | f16    | f16    | pp128 | 96.00 ± 45.25 | 1500.00 |
 
-                | device | threads | load s | plan/JIT s |  peak RSS | device mem | host mem (mapped + heap) | in B/token | out B/token | kernel ms/token |
-                | ------ | ------: | -----: | ---------: | --------: | ---------: | -----------------------: | ---------: | ----------: | --------------: |
-                | cpu    |       1 |  0.500 |       n.a. | 800.0 MiB |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
-                | cpu    |       2 |  0.250 |       n.a. |      n.a. |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
+                | device | threads | cache | load s | plan/JIT s |  peak RSS | device mem | host mem (mapped + heap) | in B/token | out B/token | kernel ms/token |
+                | ------ | ------: | ----- | -----: | ---------: | --------: | ---------: | -----------------------: | ---------: | ----------: | --------------: |
+                | cpu    |       1 | f16   |  0.500 |       n.a. | 800.0 MiB |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
+                | cpu    |       2 | f16   |  0.250 |       n.a. |      n.a. |       n.a. |                700.0 MiB |       n.a. |        n.a. |            n.a. |
 
                 2 runs per test after a warm-up; Test CPU, 2 processors, 256-bit vectors, Java 25, 2026-11-21T12:00:00Z
                 """, md);
@@ -67,7 +67,7 @@ class ReportFormatTest {
         BenchReport r = new BenchReport(MODEL, cpu.settings(), List.of(cpu.runs().get(0), gpu), null, SYSTEM);
 
         List<String> md = MarkdownReport.render(r).lines().toList();
-        String gpuRow = md.stream().filter(l -> l.startsWith("| gpu    |       1 |  3.000 |")).findFirst().orElseThrow();
+        String gpuRow = md.stream().filter(l -> l.startsWith("| gpu    |       1 | f16   |  3.000 |")).findFirst().orElseThrow();
         assertTrue(gpuRow.endsWith("|       2.50 |      n.a. |   64.0 MiB |                100.0 MiB |    3200.00 |"
                 + "       20.00 |           1.500 |"), gpuRow);
 
