@@ -4,6 +4,12 @@
 #
 #   bench/scripts/side-by-side.sh MODEL.gguf [ROUNDS] [THREADS]      (defaults: 3 rounds, 2 threads)
 #   LLAMA_BENCH=/path/to/llama-bench bench/scripts/side-by-side.sh ...  (a native llama.cpp build: the reference)
+#   DEPTHS=4096,16384 CACHE=f16 LLAMA_BENCH=... bench/scripts/side-by-side.sh MODEL.gguf [ROUNDS] [THREADS]
+#       at depth instead: pp512 and tg32 with DEPTHS tokens already in a CACHE-typed KV cache (f32, f16, q8_0), as
+#       llama-bench -p 512 -n 32 -d DEPTHS -ctk CACHE -ctv CACHE and lfm4j bench --context-sweep DEPTHS
+#       --sweep-prompt 512 --sweep-tokens 32 -ctk CACHE -ctv CACHE --warmup 3 (three JIT warm-up runs: after a long
+#       prefill the decode path is barely compiled; native llama-bench only; -r 1 per round: filling
+#       a 16k context takes minutes)
 #
 # llama.cpp is a native `llama-bench` when LLAMA_BENCH names one (shared/BENCHMARKS.md says which commit to build;
 # `-p 512 -n 128 -r 3`), else the one node-llama-cpp ships (llama-cpp-node-bench.mjs), which may be slower.
@@ -33,6 +39,46 @@ else
   echo "llama.cpp: node-llama-cpp 3.22.1's build"
 fi
 
+# lfm4j bench's Markdown: the t/s mean of the row whose test cell is exactly $1 (columns found by the header)
+lfm_cell() {
+  awk -F'|' -v want="$1" '
+    NR == 1 { for (i = 2; i < NF; i++) { h = $i; gsub(/^ +| +$/, "", h); if (h == "test") tc = i; if (h == "t/s") sc = i } next }
+    { t = $tc; gsub(/^ +| +$/, "", t); if (t == want) { split($sc, a, " "); print a[1]; exit } }'
+}
+
+if [ -n "${DEPTHS:-}" ]; then
+  [ -n "$native" ] || { echo "side-by-side: the depth comparison needs a native llama-bench (LLAMA_BENCH)" >&2; exit 2; }
+  cache="${CACHE:-f16}"
+  IFS=, read -r -a depths <<<"$DEPTHS"
+  declare -A sums=()
+  for ((r = 1; r <= rounds; r++)); do
+    lj="$("$native" -m "$model" -t "$threads" -p 512 -n 32 -d "$DEPTHS" -ctk "$cache" -ctv "$cache" -r 1 -o json 2>/dev/null)"
+    lm="$("$root/lfm4j" bench -m "$model" -t "$threads" -p 0 -n 0 --context-sweep "$DEPTHS" --sweep-prompt 512 \
+          --sweep-tokens 32 -ctk "$cache" -ctv "$cache" -r 1 --warmup 3 --progress none)"
+    for d in "${depths[@]}"; do
+      for kind in pp512 tg32; do
+        if [ "$kind" = pp512 ]; then np=512 ng=0; else np=0 ng=32; fi
+        l="$(jq -r --argjson d "$d" --argjson p "$np" --argjson g "$ng" \
+              '.[] | select(.n_depth == $d and .n_prompt == $p and .n_gen == $g) | .avg_ts' <<<"$lj")"
+        m="$(lfm_cell "$kind @ d$d" <<<"$lm")"
+        printf 'round %d: %s @ d%s (%s cache): llama.cpp %.2f | lfm4j %.2f tok/s\n' "$r" "$kind" "$d" "$cache" "$l" "$m"
+        sums[$kind.$d.l]="${sums[$kind.$d.l]:-} $l" sums[$kind.$d.m]="${sums[$kind.$d.m]:-} $m"
+      done
+    done
+    peak="$(awk -F'|' 'NR > 1 && $2 ~ /cpu/ && $4 ~ /[0-9]/ { print $7; exit }' <<<"$(sed -n '/^| device/,$p' <<<"$lm")")"
+    echo "round $r: lfm4j peak RSS$peak"
+  done
+  for d in "${depths[@]}"; do
+    for kind in pp512 tg32; do
+      awk -v t="$kind @ d$d" -v c="$cache" -v n="$rounds" -v th="$threads" -v a="${sums[$kind.$d.l]}" -v b="${sums[$kind.$d.m]}" '
+        BEGIN { na = split(a, x, " "); nb = split(b, y, " "); sa = 0; sb = 0
+                for (i = 1; i <= na; i++) sa += x[i]; for (i = 1; i <= nb; i++) sb += y[i]
+                printf "%s, %s cache (%d threads, %d rounds): llama.cpp %.2f, lfm4j %.2f tok/s = %.0f %%\n", t, c, th, n, sa / na, sb / nb, 100 * (sb / nb) / (sa / na) }'
+    done
+  done
+  exit 0
+fi
+
 # "pp512 M ± S tok/s, tg128 M ± S tok/s", from either llama.cpp
 llama_round() {
   if [ -n "$native" ]; then
@@ -52,8 +98,8 @@ for ((r = 1; r <= rounds; r++)); do
   llama_pp+=("$(sed -n 's/.*pp512 \([0-9.]*\) ±.*/\1/p' <<<"$out")")
   llama_tg+=("$(sed -n 's/.*tg128 \([0-9.]*\) ±.*/\1/p' <<<"$out")")
   out="$("$root/lfm4j" bench -m "$model" -t "$threads" -p 512 -n 128 -r 3 --progress none 2>/dev/null)"
-  lfm_pp+=("$(awk -F'|' '$7 ~ /pp512/ {split($8, a, " "); print a[1]}' <<<"$out")")
-  lfm_tg+=("$(awk -F'|' '$7 ~ /tg128/ {split($8, a, " "); print a[1]}' <<<"$out")")
+  lfm_pp+=("$(lfm_cell pp512 <<<"$out")")
+  lfm_tg+=("$(lfm_cell tg128 <<<"$out")")
   printf 'round %d: llama.cpp pp512 %s tg128 %s | lfm4j pp512 %s tg128 %s tok/s\n' "$r" \
     "${llama_pp[-1]}" "${llama_tg[-1]}" "${lfm_pp[-1]}" "${lfm_tg[-1]}"
 done

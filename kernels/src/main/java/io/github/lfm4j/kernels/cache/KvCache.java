@@ -1,18 +1,24 @@
 package io.github.lfm4j.kernels.cache;
 
+import io.github.lfm4j.kernels.cpu.VectorOps;
+
 /**
  * The keys and values of one attention layer, stored as {@link KvCacheType}s, in blocks of {@link #BLOCK} positions
  * allocated as the conversation grows (memory follows the tokens held, not the context size).
  *
- * <p>Layouts inside a block, chosen for the attention kernel's two products:
+ * <p>Layouts inside a block, chosen so that the attention kernel reads one KV head's tile of {@link #TILE} positions
+ * as one contiguous stretch (a decode step streams through memory rather than gathering 128-byte pieces):
  * <ul>
- *   <li>keys dimension-major, {@code (kvHead·headDim + i)·BLOCK + slot}: the scores of one query over many positions
+ *   <li>keys tile-major and dimension-major inside a tile: head {@code g}, position {@code slot} = {@code t·TILE + j},
+ *       dimension {@code i} at {@code ((g·TILES + t)·headDim + i)·TILE + j}: the scores of one query over a tile
  *       are computed with vector lanes across positions;</li>
- *   <li>values position-major, {@code slot·kvDim + kvHead·headDim + i}: the weighted sum adds whole head vectors.</li>
+ *   <li>values head-major, then position-major: {@code (g·BLOCK + slot)·headDim + i}: the weighted sum adds whole
+ *       head vectors.</li>
  * </ul>
  * q8_0 quantizes each position's head vector in blocks of 32 consecutive dimensions (as ggml's
- * {@code quantize_row_q8_0_ref} would quantize that position's row), so appending a position never touches another;
- * its scales are f16 bits, {@code (c/32)·BLOCK + slot} for keys and {@code slot·kvDim/32 + c/32} for values.
+ * {@code quantize_row_q8_0_ref} would quantize that piece of the position's row), so appending a position never
+ * touches another; its scales are f16 bits, {@code ((g·TILES + t)·headDim/32 + i/32)·TILE + j} for keys and
+ * {@code (g·BLOCK + slot)·headDim/32 + i/32} for values.
  *
  * <p>Readers get a stretch of positions of one KV head back as floats ({@link #keysAsFloat}, {@link #valuesAsFloat})
  * into a small tile the kernel reuses for every query that reads it; the conversions are plain loops that C2
@@ -20,6 +26,9 @@ package io.github.lfm4j.kernels.cache;
  */
 public final class KvCache {
     public static final int BLOCK_BITS = 8, BLOCK = 1 << BLOCK_BITS, BLOCK_MASK = BLOCK - 1;
+    /** Positions per tile, the unit readers convert; divides {@link #BLOCK}. */
+    public static final int TILE = 64;
+    private static final int TILES = BLOCK / TILE;
     private static final int QK = 32;
     /** Largest finite half: larger magnitudes are clamped rather than turned into infinities. */
     private static final float HALF_MAX = 65504f;
@@ -62,69 +71,75 @@ public final class KvCache {
 
     /** Stores position {@code pos}'s keys {@code k[ko .. ko+kvDim)} and values {@code v[vo .. vo+kvDim)}. */
     public void append(int pos, float[] k, int ko, float[] v, int vo) {
-        int b = pos >>> BLOCK_BITS, slot = pos & BLOCK_MASK;
+        int b = pos >>> BLOCK_BITS, slot = pos & BLOCK_MASK, t = slot / TILE, j = slot % TILE;
         if (keys[b] == null) allocate(b);
-        switch (keyType) {
-            case F32 -> {
-                float[] kb = (float[]) keys[b];
-                for (int c = 0; c < kvDim; c++) kb[c * BLOCK + slot] = k[ko + c];
-            }
-            case F16 -> {
-                short[] kb = (short[]) keys[b];
-                for (int c = 0; c < kvDim; c++) kb[c * BLOCK + slot] = toHalf(k[ko + c]);
-            }
-            case Q8_0 -> {
-                byte[] kb = (byte[]) keys[b];
-                short[] ks = keyScales[b];
-                for (int c0 = 0; c0 < kvDim; c0 += QK) {
-                    float id = quantScale(k, ko + c0, ks, (c0 / QK) * BLOCK + slot);
-                    for (int i = 0; i < QK; i++) kb[(c0 + i) * BLOCK + slot] = quantize(k[ko + c0 + i], id);
+        int qb = headDim / QK;
+        for (int g = 0; g < kvHeads; g++) {
+            int kBase = (g * TILES + t) * headDim * TILE + j, src = ko + g * headDim;
+            switch (keyType) {
+                case F32 -> {
+                    float[] kb = (float[]) keys[b];
+                    for (int i = 0; i < headDim; i++) kb[kBase + i * TILE] = k[src + i];
+                }
+                case F16 -> {
+                    short[] kb = (short[]) keys[b];
+                    for (int i = 0; i < headDim; i++) kb[kBase + i * TILE] = toHalf(k[src + i]);
+                }
+                case Q8_0 -> {
+                    byte[] kb = (byte[]) keys[b];
+                    short[] ks = keyScales[b];
+                    int sBase = (g * TILES + t) * qb * TILE + j;
+                    for (int i0 = 0; i0 < headDim; i0 += QK) {
+                        float id = quantScale(k, src + i0, ks, sBase + (i0 / QK) * TILE);
+                        for (int i = i0; i < i0 + QK; i++) kb[kBase + i * TILE] = quantize(k[src + i], id);
+                    }
                 }
             }
-        }
-        int vd = slot * kvDim;
-        switch (valueType) {
-            case F32 -> System.arraycopy(v, vo, (float[]) values[b], vd, kvDim);
-            case F16 -> {
-                short[] vb = (short[]) values[b];
-                for (int c = 0; c < kvDim; c++) vb[vd + c] = toHalf(v[vo + c]);
-            }
-            case Q8_0 -> {
-                byte[] vb = (byte[]) values[b];
-                short[] vs = valueScales[b];
-                for (int c0 = 0; c0 < kvDim; c0 += QK) {
-                    float id = quantScale(v, vo + c0, vs, slot * (kvDim / QK) + c0 / QK);
-                    for (int i = 0; i < QK; i++) vb[vd + c0 + i] = quantize(v[vo + c0 + i], id);
+            int vBase = (g * BLOCK + slot) * headDim, vsrc = vo + g * headDim;
+            switch (valueType) {
+                case F32 -> System.arraycopy(v, vsrc, (float[]) values[b], vBase, headDim);
+                case F16 -> {
+                    short[] vb = (short[]) values[b];
+                    for (int i = 0; i < headDim; i++) vb[vBase + i] = toHalf(v[vsrc + i]);
+                }
+                case Q8_0 -> {
+                    byte[] vb = (byte[]) values[b];
+                    short[] vs = valueScales[b];
+                    int sBase = (g * BLOCK + slot) * qb;
+                    for (int i0 = 0; i0 < headDim; i0 += QK) {
+                        float id = quantScale(v, vsrc + i0, vs, sBase + i0 / QK);
+                        for (int i = i0; i < i0 + QK; i++) vb[vBase + i] = quantize(v[vsrc + i], id);
+                    }
                 }
             }
         }
     }
 
     /**
-     * Keys of KV head {@code g} at positions {@code [p0, p0+count)}, which lie in one block, as floats
-     * dimension-major: key {@code j}'s dimension {@code i} goes to {@code dst[i·stride + j]}.
+     * Keys of KV head {@code g} in the tile that starts at position {@code p0} (a multiple of {@link #TILE}) as
+     * floats, dimension-major: position {@code p0 + j}'s dimension {@code i} goes to {@code dst[i·TILE + j]}. The
+     * whole tile is converted; positions not yet written hold zeros or an earlier conversation's (finite) keys.
+     * {@code scratch} ({@link #keyScratchSize} floats) is the caller's, so that threads reading other heads at the
+     * same time do not share it.
      */
-    public void keysAsFloat(int g, int p0, int count, float[] dst, int stride) {
-        int b = p0 >>> BLOCK_BITS, s0 = p0 & BLOCK_MASK;
-        int c0 = g * headDim;
+    public void keysAsFloat(int g, int p0, float[] dst, float[] scratch) {
+        int b = p0 >>> BLOCK_BITS, t = (p0 & BLOCK_MASK) / TILE;
+        int n = headDim * TILE, base = (g * TILES + t) * n;
         switch (keyType) {
-            case F32 -> {
-                float[] kb = (float[]) keys[b];
-                for (int i = 0; i < headDim; i++) System.arraycopy(kb, (c0 + i) * BLOCK + s0, dst, i * stride, count);
-            }
+            case F32 -> System.arraycopy((float[]) keys[b], base, dst, 0, n);
             case F16 -> {
                 short[] kb = (short[]) keys[b];
-                for (int i = 0; i < headDim; i++) {
-                    int src = (c0 + i) * BLOCK + s0, d = i * stride;
-                    for (int j = 0; j < count; j++) dst[d + j] = Float.float16ToFloat(kb[src + j]);
-                }
+                for (int x = 0; x < n; x++) dst[x] = Float.float16ToFloat(kb[base + x]);
             }
             case Q8_0 -> {
                 byte[] kb = (byte[]) keys[b];
                 short[] ks = keyScales[b];
+                int sBase = (g * TILES + t) * (headDim / QK) * TILE;
+                // each scale serves 32 dimensions of its position: convert the tile's scale rows once
+                float[] sc = scratch;
+                for (int x = 0; x < headDim / QK * TILE; x++) sc[x] = Float.float16ToFloat(ks[sBase + x]);
                 for (int i = 0; i < headDim; i++) {
-                    int src = (c0 + i) * BLOCK + s0, sc = ((c0 + i) / QK) * BLOCK + s0, d = i * stride;
-                    for (int j = 0; j < count; j++) dst[d + j] = kb[src + j] * Float.float16ToFloat(ks[sc + j]);
+                    VectorOps.int8TimesScales(kb, base + i * TILE, sc, (i / QK) * TILE, dst, i * TILE, TILE);
                 }
             }
         }
@@ -136,31 +151,28 @@ public final class KvCache {
      */
     public void valuesAsFloat(int g, int p0, int count, float[] dst) {
         int b = p0 >>> BLOCK_BITS, s0 = p0 & BLOCK_MASK;
-        int c0 = g * headDim;
+        int n = count * headDim, base = (g * BLOCK + s0) * headDim;
         switch (valueType) {
-            case F32 -> {
-                float[] vb = (float[]) values[b];
-                for (int j = 0; j < count; j++) System.arraycopy(vb, (s0 + j) * kvDim + c0, dst, j * headDim, headDim);
-            }
+            case F32 -> System.arraycopy((float[]) values[b], base, dst, 0, n);
             case F16 -> {
                 short[] vb = (short[]) values[b];
-                for (int j = 0; j < count; j++) {
-                    int src = (s0 + j) * kvDim + c0, d = j * headDim;
-                    for (int i = 0; i < headDim; i++) dst[d + i] = Float.float16ToFloat(vb[src + i]);
-                }
+                for (int x = 0; x < n; x++) dst[x] = Float.float16ToFloat(vb[base + x]);
             }
             case Q8_0 -> {
                 byte[] vb = (byte[]) values[b];
                 short[] vs = valueScales[b];
-                for (int j = 0; j < count; j++) {
-                    int src = (s0 + j) * kvDim + c0, sc = (s0 + j) * (kvDim / QK) + c0 / QK, d = j * headDim;
-                    for (int i0 = 0; i0 < headDim; i0 += QK) {
-                        float s = Float.float16ToFloat(vs[sc + i0 / QK]);
-                        for (int i = 0; i < QK; i++) dst[d + i0 + i] = vb[src + i0 + i] * s;
-                    }
+                int sBase = (g * BLOCK + s0) * (headDim / QK);
+                for (int blk = 0; blk < n / QK; blk++) {
+                    float s = Float.float16ToFloat(vs[sBase + blk]);
+                    VectorOps.int8TimesScale(vb, base + blk * QK, s, dst, blk * QK, QK);
                 }
             }
         }
+    }
+
+    /** Floats of scratch {@link #keysAsFloat} needs: one tile's q8_0 scales. */
+    public static int keyScratchSize(int headDim) {
+        return Math.max(1, headDim / QK) * TILE;
     }
 
     /** Bytes held by the blocks allocated so far. */

@@ -21,14 +21,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Not thread-safe: one instance per thread (its tiles are scratch).
  */
 public final class TiledAttention {
-    /** Positions per tile; divides {@link KvCache#BLOCK}, so a tile never straddles two blocks. */
-    public static final int TILE = 64;
+    /** Positions per tile: the cache's own ({@link KvCache#TILE}), so a tile is one contiguous stretch. */
+    public static final int TILE = KvCache.TILE;
     private static final VectorSpecies<Float> F = VectorWidth.F_PREFERRED;
     private static final int L = F.length();
     private static final int ROWS = 4;
 
     private final int headDim;
-    private final float[] keyTile, valueTile, p = new float[ROWS * TILE];
+    private final float[] keyTile, valueTile, scaleScratch, p = new float[ROWS * TILE];
     private float[] rowMax = new float[0], rowSum = new float[0];
 
     /** @throws IllegalArgumentException when the head size is not a multiple of the vector width */
@@ -39,6 +39,7 @@ public final class TiledAttention {
         this.headDim = headDim;
         this.keyTile = new float[headDim * TILE];
         this.valueTile = new float[TILE * headDim];
+        this.scaleScratch = new float[KvCache.keyScratchSize(headDim)];
     }
 
     /**
@@ -63,7 +64,7 @@ public final class TiledAttention {
         int end = position + n;
         for (int p0 = 0; p0 < end; p0 += TILE) {
             int count = Math.min(TILE, end - p0);
-            cache.keysAsFloat(g, p0, count, keyTile, TILE);
+            cache.keysAsFloat(g, p0, keyTile, scaleScratch);
             cache.valuesAsFloat(g, p0, count, valueTile);
             for (int t = Math.max(0, p0 - position); t < n; t++) {
                 int valid = Math.min(count, position + t + 1 - p0);

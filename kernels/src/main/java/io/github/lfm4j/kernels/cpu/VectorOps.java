@@ -57,6 +57,41 @@ public final class VectorOps {
     }
 
     /** {@code y[yo+i] += alpha·x[xo+i]} for {@code i < n}. */
+    /** Bytes holding as many lanes as {@link #F}: 128 bits of bytes for 512 bits of floats; null below 8 lanes. */
+    private static final VectorSpecies<Byte> B_LANES = F.length() >= 8
+            ? VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(F.vectorBitSize() / 4)) : null;
+
+    /**
+     * {@code dst[do+j] = q[qo+j] · s[so+j]} for {@code j < n}: int8 quants times a float per value (q8_0 KV cache
+     * keys, whose scales run along positions). C2 does not vectorize the byte-to-float conversion of the plain loop.
+     */
+    public static void int8TimesScales(byte[] q, int qo, float[] s, int so, float[] dst, int dOff, int n) {
+        int j = 0;
+        if (B_LANES != null) {
+            int l = F.length();
+            for (; j + l <= n; j += l) {
+                FloatVector x = (FloatVector) jdk.incubator.vector.ByteVector.fromArray(B_LANES, q, qo + j)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                x.mul(FloatVector.fromArray(F, s, so + j)).intoArray(dst, dOff + j);
+            }
+        }
+        for (; j < n; j++) dst[dOff + j] = q[qo + j] * s[so + j];
+    }
+
+    /** {@code dst[do+j] = q[qo+j] · scale} for {@code j < n} (q8_0 KV cache values: one scale per 32). */
+    public static void int8TimesScale(byte[] q, int qo, float scale, float[] dst, int dOff, int n) {
+        int j = 0;
+        if (B_LANES != null) {
+            int l = F.length();
+            for (; j + l <= n; j += l) {
+                FloatVector x = (FloatVector) jdk.incubator.vector.ByteVector.fromArray(B_LANES, q, qo + j)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                x.mul(scale).intoArray(dst, dOff + j);
+            }
+        }
+        for (; j < n; j++) dst[dOff + j] = q[qo + j] * scale;
+    }
+
     public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
         if (n >= F.length()) {
