@@ -23,13 +23,14 @@ import java.util.concurrent.TimeUnit;
  * One attention layer of LFM2.5-1.2B (8 KV heads of 64, 4 query heads each) over a KV cache of {@code depth}
  * positions in each cache type, on one thread: {@code batch=1} is a decode step, {@code batch=128} a prefill batch
  * at that depth. Decode reads the layer's cache once: its bytes / time is the bandwidth the kernel reaches; prefill
- * does {@code 4·batch·depth·heads·64} flops.
+ * does {@code 4·batch·depth·heads·64} flops. Each JMH thread has its own cache and kernel: {@code -t 2} shows
+ * how the memory bandwidth is shared when both cores read a cache, as the engine's two workers do.
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/lfm4j.jar org.openjdk.jmh.Main AttentionBenchmark \
  *      -p depth=4096,16384 -p batch=1
  * </pre>
  */
-@State(Scope.Benchmark)
+@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
