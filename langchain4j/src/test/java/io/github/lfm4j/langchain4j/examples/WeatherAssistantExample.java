@@ -66,12 +66,15 @@ public final class WeatherAssistantExample {
             System.err.println("usage: WeatherAssistantExample MODEL.gguf [cpu|gpu|auto]");
             System.exit(2);
         }
+        // no contextSize: the model's trained one (on the CPU the KV cache grows with the conversation)
         try (Lfm4jChatModel model = Lfm4jChatModel.builder()
                 .modelPath(Path.of(args[0]))
                 .device(args.length > 1 ? Device.parse(args[1]) : Device.AUTO)
-                .contextSize(8192)
                 .build()) {
             run(model, System.out, "What's the weather in Paris?", "And what should I wear there?");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("WeatherAssistantExample: " + e.getMessage());
+            System.exit(1);
         }
     }
 }
