@@ -14,8 +14,10 @@ import io.github.lfm4j.runner.api.TokenSelector;
  * <p>The answer starts at the first generated token unless that token opens a thinking trace, or the prompt
  * itself left one open; then it starts right after {@code </think>}, whoever wrote it (the model, the thinking
  * budget or the loop guard).
+ *
+ * <p>Public for the LangChain4j adapter (module langchain4j), whose {@code ToolChoice.REQUIRED} means the same.
  */
-final class ToolCallForcing implements TokenSelector {
+public final class ToolCallForcing implements TokenSelector {
     private final TokenSelector inner;
     private final int callStart, thinkOpen, thinkClose, turnStart;
     private int promptLength = -1, scanned;
@@ -33,7 +35,7 @@ final class ToolCallForcing implements TokenSelector {
      * The options with the forcing selector around their selector (or the sampler they describe); unchanged when
      * the vocabulary has no {@code <|tool_call_start|>}.
      */
-    static GenerationOptions apply(GenerationOptions options, Tokenizer tok) {
+    public static GenerationOptions apply(GenerationOptions options, Tokenizer tok) {
         if (tok.tokenId("<|tool_call_start|>") < 0) return options;
         TokenSelector inner = options.selector() != null ? options.selector() : new Sampler(options.sampling())::sample;
         return options.withSelector(new ToolCallForcing(inner, tok));
