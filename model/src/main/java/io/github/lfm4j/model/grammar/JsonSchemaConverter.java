@@ -55,6 +55,7 @@ public final class JsonSchemaConverter {
     /** The GBNF text for a schema. */
     public static String toGbnf(JsonNode schema) {
         JsonSchemaConverter c = new JsonSchemaConverter(schema);
+        c.primitive("space"); // most rules end with it
         String top = c.visit(schema, "root", "#");
         c.rules.put("root", top);
         StringBuilder out = new StringBuilder();
