@@ -18,7 +18,7 @@ import java.util.Set;
  * one space between tokens). Supported: {@code type} (one or a list), {@code enum}, {@code const}, objects with
  * {@code properties} (written in the schema's order, the optional ones may be left out), {@code required},
  * {@code additionalProperties} (false or absent: no other properties; true or a schema only for objects without
- * {@code properties}, i.e. maps), strings with {@code minLength}/{@code maxLength}, {@code pattern} (see
+ * {@code properties}, i.e. maps, whose keys {@code propertyNames} may constrain), strings with {@code minLength}/{@code maxLength}, {@code pattern} (see
  * {@link PatternGrammar}) or {@code format} date, time, date-time, uuid; integers and numbers with
  * {@code minimum}/{@code maximum}/{@code exclusiveMinimum}/{@code exclusiveMaximum} (whole-number bounds for
  * numbers); arrays with {@code items}, {@code minItems}, {@code maxItems}; {@code anyOf}/{@code oneOf} (oneOf's
@@ -34,7 +34,7 @@ public final class JsonSchemaConverter {
             "default", "examples", "deprecated", "readOnly", "writeOnly", "$defs", "definitions", "$anchor");
     private static final Set<String> STRING_KEYS = Set.of("minLength", "maxLength", "pattern", "format");
     private static final Set<String> NUMBER_KEYS = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
-    private static final Set<String> OBJECT_KEYS = Set.of("properties", "required", "additionalProperties");
+    private static final Set<String> OBJECT_KEYS = Set.of("properties", "required", "additionalProperties", "propertyNames");
     private static final Set<String> ARRAY_KEYS = Set.of("items", "minItems", "maxItems", "uniqueItems");
     private static final List<String> TYPES = List.of("string", "number", "integer", "boolean", "null", "object", "array");
 
@@ -130,15 +130,29 @@ public final class JsonSchemaConverter {
                 only(s, path, Set.of(), true);
                 return primitive("value");
             }
-            return typed(s, inferred, name, path);
+            return typed(s, inferred, name, path, true);
         }
         if (type.isArray()) {
+            // each type takes its own keywords; together they may use the keywords of all of them
+            Set<String> union = new HashSet<>();
+            for (JsonNode t : type) union.addAll(keywordsOf(typeName(t, path)));
+            only(s, path, union, true);
             List<String> alts = new ArrayList<>();
-            for (JsonNode t : type) alts.add(typed(s, typeName(t, path), name + "-" + t.asText(), path));
+            for (JsonNode t : type) alts.add(typed(s, typeName(t, path), name + "-" + t.asText(), path, false));
             if (alts.isEmpty()) throw error(path, "type must not be an empty list");
             return rule(name, String.join(" | ", alts));
         }
-        return typed(s, typeName(type, path), name, path);
+        return typed(s, typeName(type, path), name, path, true);
+    }
+
+    private static Set<String> keywordsOf(String type) {
+        return switch (type) {
+            case "string" -> STRING_KEYS;
+            case "integer", "number" -> NUMBER_KEYS;
+            case "object" -> OBJECT_KEYS;
+            case "array" -> ARRAY_KEYS;
+            default -> Set.of();
+        };
     }
 
     private static String inferType(JsonNode s) {
@@ -157,32 +171,15 @@ public final class JsonSchemaConverter {
         return t.asText();
     }
 
-    private String typed(JsonNode s, String type, String name, String path) {
+    private String typed(JsonNode s, String type, String name, String path, boolean checkKeywords) {
+        if (checkKeywords) only(s, path, keywordsOf(type), true);
         return switch (type) {
-            case "string" -> {
-                only(s, path, STRING_KEYS, true);
-                yield string(s, name, path);
-            }
-            case "integer", "number" -> {
-                only(s, path, NUMBER_KEYS, true);
-                yield number(s, type.equals("integer"), name, path);
-            }
-            case "boolean" -> {
-                only(s, path, Set.of(), true);
-                yield primitive("boolean");
-            }
-            case "null" -> {
-                only(s, path, Set.of(), true);
-                yield primitive("null");
-            }
-            case "object" -> {
-                only(s, path, OBJECT_KEYS, true);
-                yield object(s, name, path);
-            }
-            case "array" -> {
-                only(s, path, ARRAY_KEYS, true);
-                yield array(s, name, path);
-            }
+            case "string" -> string(s, name, path);
+            case "integer", "number" -> number(s, type.equals("integer"), name, path);
+            case "boolean" -> primitive("boolean");
+            case "null" -> primitive("null");
+            case "object" -> object(s, name, path);
+            case "array" -> array(s, name, path);
             default -> throw new IllegalStateException(type);
         };
     }
@@ -272,19 +269,26 @@ public final class JsonSchemaConverter {
             if (!s.get("required").isArray()) throw error(path, "required must be an array");
             for (JsonNode r : s.get("required")) required.add(r.asText());
         }
-        boolean mapForm = additional != null && !(additional.isBoolean() && !additional.booleanValue());
+        JsonNode names = s.get("propertyNames");
+        boolean mapForm = (additional != null && !(additional.isBoolean() && !additional.booleanValue())) || names != null;
         if (props != null && !props.isObject()) throw error(path, "properties must be an object");
         if (mapForm && props != null && !props.isEmpty()) {
-            throw error(path, "additionalProperties other than false together with properties is not supported");
+            throw error(path, "additionalProperties other than false (or propertyNames) together with properties is not supported");
         }
-        if (props == null && additional == null) {
+        if (props == null && additional == null && names == null) {
             if (!required.isEmpty()) throw error(path, "required names properties that are not in properties");
             return primitive("object");
         }
         if (mapForm) {
             if (!required.isEmpty()) throw error(path, "required without properties is not supported");
-            String v = visit(additional, name + "-additional", path + "/additionalProperties");
-            String kv = primitive("string") + " \":\" space " + v;
+            String v = additional == null ? primitive("value") : visit(additional, name + "-additional", path + "/additionalProperties");
+            String key = primitive("string");
+            if (names != null) {
+                JsonNode t = names.get("type");
+                if (t != null && !(t.isTextual() && t.asText().equals("string"))) throw error(path, "propertyNames must be a string schema");
+                key = visit(names, name + "-key", path + "/propertyNames");
+            }
+            String kv = key + " \":\" space " + v;
             return rule(name, "\"{\" space (" + kv + " (\",\" space " + kv + ")*)? \"}\" space");
         }
         List<String> keys = new ArrayList<>();
@@ -383,9 +387,9 @@ public final class JsonSchemaConverter {
     private String rule(String name, String body) {
         String existing = ruleByBody.get(body);
         if (existing != null) return existing;
-        String n = name;
-        for (int i = 2; rules.containsKey(n) || n.equals("root") && !name.equals("root"); i++) n = name + "-" + i;
-        if (n.equals("root")) n = "root-value"; // root itself is written last, as a reference to this
+        // root itself is written last, as a reference to the rule of the top schema
+        String base = name.equals("root") ? "root-value" : name, n = base;
+        for (int i = 2; rules.containsKey(n); i++) n = base + "-" + i;
         rules.put(n, body);
         ruleByBody.put(body, n);
         return n;
@@ -434,7 +438,8 @@ public final class JsonSchemaConverter {
                 rules.put("day31", "day30 | \"31\"");
             }
             case "time" -> {
-                rules.put(p, "hour \":\" [0-5] [0-9] \":\" [0-5] [0-9] (\".\" [0-9]{1,9})? (\"Z\" | [+\\-] hour \":\" [0-5] [0-9])");
+                // offsets within +-17:59, as java.time (and so validators built on it) accepts
+                rules.put(p, "hour \":\" [0-5] [0-9] \":\" [0-5] [0-9] (\".\" [0-9]{1,9})? (\"Z\" | [+\\-] [0] [0-9] \":\" [0-5] [0-9] | [+\\-] \"1\" [0-7] \":\" [0-5] [0-9])");
                 rules.put("hour", "[01] [0-9] | \"2\" [0-3]");
             }
             case "uuid" -> rules.put(p, "[0-9a-f]{8} \"-\" [0-9a-f]{4} \"-\" [0-9a-f]{4} \"-\" [0-9a-f]{4} \"-\" [0-9a-f]{12}");
