@@ -49,6 +49,11 @@ record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> to
         tools = applyToolChoice(choice, tools);
         boolean required = choice != null && (choice.isObject() || "required".equals(choice.asText()));
         GenerationSettings settings = GenerationSettings.parse(body, true);
+        if (required && settings.grammar() != null) {
+            // a forced tool call and a constrained answer would each decide what the answer is
+            throw ApiError.invalid("'tool_choice' that forces a tool call cannot be combined with 'response_format',"
+                    + " 'grammar' or 'json_schema'", "tool_choice");
+        }
         return new ChatCompletionRequest(messages, tools, required, settings);
     }
 
