@@ -122,6 +122,44 @@ class StructuredOutputTest {
         assertEquals(null, check(r, validator));
     }
 
+    /**
+     * What the selector sees: the raw logits of exactly the tokens a fresh matcher (fed the same output) allows,
+     * -inf elsewhere; and greedy picks the best of them.
+     */
+    @Test
+    void theSelectorSeesOnlyAllowedTokensWithTheirOwnLogits() throws Exception {
+        String schema = JSON.writeValueAsString(cases().get(1).schema()); // math reasoning: nested objects, arrays
+        List<float[]> seen = new ArrayList<>();
+        GenerationOptions o = GenerationOptions.greedy().withMaxTokens(MAX_TOKENS).withJsonSchema(schema)
+                .withSelector((logits, history, n) -> {
+                    seen.add(logits.clone());
+                    return io.github.lfm4j.model.sampling.Sampler.argmax(logits, logits.length);
+                });
+        GenerationResult r = model.complete("Solve", o);
+        assertEquals(FinishReason.STOP, r.finishReason());
+        GenerationResult free = model.complete("Solve", GenerationOptions.greedy().withMaxTokens(seen.size()));
+        var tok = model.tokenizer();
+        var matcher = new io.github.lfm4j.model.grammar.GrammarMatcher(o.grammar(), null);
+        // the output's tokens, re-derived from the masked logits: the argmax of each step
+        byte[] all = r.content().getBytes(StandardCharsets.UTF_8);
+        int offset = 0;
+        for (float[] logits : seen) {
+            int chosen = io.github.lfm4j.model.sampling.Sampler.argmax(logits, logits.length);
+            for (int t = 0; t < logits.length; t++) {
+                boolean allowed = !tok.isControl(t) && tok.tokenBytes(t).length > 0 && matcher.allows(tok.tokenBytes(t));
+                if (tok.isEndOfGeneration(t) || t == tok.eos()) allowed = matcher.isComplete();
+                if (allowed) assertTrue(Float.isFinite(logits[t]), "token " + t + " allowed but masked");
+                else assertEquals(Float.NEGATIVE_INFINITY, logits[t], "token " + t + " not allowed but visible");
+            }
+            if (tok.isEndOfGeneration(chosen) || chosen == tok.eos()) break;
+            byte[] b = tok.tokenBytes(chosen);
+            assertTrue(matcher.accept(b));
+            offset += b.length;
+        }
+        assertEquals(all.length, offset, "the chosen tokens spell the answer");
+        assertFalse(free.text().equals(r.text()), "unconstrained, the random model writes no such JSON");
+    }
+
     @Test
     void jsonObjectModeGivesAnObject() throws Exception {
         for (long seed = 1; seed <= 4; seed++) {
