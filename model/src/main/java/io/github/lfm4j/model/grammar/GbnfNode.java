@@ -20,6 +20,9 @@ sealed interface GbnfNode {
     /** {@code .}: any one character. */
     record Any() implements GbnfNode {}
 
+    /** A special (control) token of the vocabulary, by its text, e.g. {@code <|tool_call_start|>}. */
+    record Token(String text) implements GbnfNode {}
+
     /** A reference to a named rule. */
     record Ref(String name, int line) implements GbnfNode {}
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * Parses llama.cpp's GBNF: {@code name ::= alternatives} rules (a rule ends at a newline that is not inside
  * parentheses and does not follow {@code ::=} or {@code |}), {@code |}, {@code ( )}, {@code ? * +},
  * {@code {m}}, {@code {m,}}, {@code {m,n}}, {@code "literals"}, {@code [classes]} with ranges and {@code ^},
- * {@code .}, {@code # comments}, and the backslash escapes n, r, t, backslash, quote, brackets, xHH, uHHHH and UHHHHHHHH.
+ * {@code .}, special tokens by their text ({@code <|tool_call_start|>}), {@code # comments}, and the backslash escapes n, r, t, backslash, quote, brackets, xHH, uHHHH and UHHHHHHHH.
  * Errors are one line with the line number.
  */
 final class GbnfParser {
@@ -94,7 +94,14 @@ final class GbnfParser {
                 // unless we are nested, where a rule definition cannot appear)
                 item = new GbnfNode.Ref(name, refLine);
             } else if (c == '<') {
-                throw error("token references <...> are not supported");
+                // a special token by its text: <|tool_call_start|>, <think>
+                int close = src.indexOf('>', pos);
+                int nl = src.indexOf('\n', pos);
+                if (close < 0 || (nl >= 0 && nl < close) || close == pos + 1) throw error("unterminated token reference <...>");
+                String text = src.substring(pos, close + 1);
+                if (text.startsWith("<[")) throw error("token references by id " + text + " are not supported (use the token's text)");
+                pos = close + 1;
+                item = new GbnfNode.Token(text);
             } else {
                 break;
             }

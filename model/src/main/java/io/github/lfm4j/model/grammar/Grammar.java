@@ -8,10 +8,12 @@ import java.util.List;
  * bytes at compile time, see {@link Utf8Ranges}). Immutable and thread-safe; a {@link GrammarMatcher} runs it.
  *
  * <p>Code values: {@code >= 0} a byte set (index into the sets), {@link #END} the end of an alternative,
- * {@code <= -2} a reference to rule {@code -value - 2}.
+ * {@code <= -2} a reference to rule {@code -value - 2}, {@code >= TOKEN_BASE} a special token
+ * ({@code tokenTexts[value - TOKEN_BASE]}), matched as a whole token rather than as bytes.
  */
 public final class Grammar {
     static final int END = -1;
+    static final int TOKEN_BASE = 1 << 28;
 
     final int[] code;
     /** Start positions in {@link #code} of each rule's alternatives. */
@@ -20,9 +22,11 @@ public final class Grammar {
     final long[] sets;
     final String[] ruleNames;
     final int root;
+    final String[] tokenTexts;
     private final String source;
 
-    Grammar(int[] code, int[][] ruleAlts, long[] sets, String[] ruleNames, int root, String source) {
+    Grammar(int[] code, int[][] ruleAlts, long[] sets, String[] ruleNames, int root, String source, String[] tokenTexts) {
+        this.tokenTexts = tokenTexts;
         this.code = code;
         this.ruleAlts = ruleAlts;
         this.sets = sets;
@@ -60,6 +64,11 @@ public final class Grammar {
     /** Whether {@code text} (as UTF-8) can be continued to a sentence (or is one). */
     public boolean matchesPrefix(String text) {
         return new GrammarMatcher(this, null).accept(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Whether the grammar names special tokens (then a matcher can take them, see {@link GrammarMatcher#acceptSpecial}). */
+    public boolean usesSpecialTokens() {
+        return tokenTexts.length > 0;
     }
 
     boolean setContains(int set, int b) {

@@ -20,6 +20,7 @@ final class GrammarCompiler {
     private final List<long[]> sets = new ArrayList<>();
     private final Map<String, Integer> setIndex = new HashMap<>();
     private final Map<String, Integer> classRules = new HashMap<>();
+    private final List<String> tokens = new ArrayList<>();
 
     private GrammarCompiler(Map<String, GbnfNode> rules) {
         this.rules = rules;
@@ -85,6 +86,14 @@ final class GrammarCompiler {
                 out.add(ref(id));
             }
             case GbnfNode.Alt a -> out.add(ref(syntheticRule(rule, alternatives(a, rule))));
+            case GbnfNode.Token t -> {
+                int i = tokens.indexOf(t.text());
+                if (i < 0) {
+                    tokens.add(t.text());
+                    i = tokens.size() - 1;
+                }
+                out.add(Grammar.TOKEN_BASE + i);
+            }
             case GbnfNode.Repeat r -> appendRepeat(r, rule, out);
         }
     }
@@ -179,7 +188,8 @@ final class GrammarCompiler {
         code.add(Grammar.END); // so that "the element after the last one" is always readable
         long[] flat = new long[sets.size() * 4];
         for (int i = 0; i < sets.size(); i++) System.arraycopy(sets.get(i), 0, flat, 4 * i, 4);
-        return new Grammar(code.toArray(), alts, flat, names.toArray(String[]::new), root, source);
+        return new Grammar(code.toArray(), alts, flat, names.toArray(String[]::new), root, source,
+                tokens.toArray(String[]::new));
     }
 
     /** A rule that can reach itself without consuming a byte would make the matcher expand forever. */

@@ -83,9 +83,30 @@ public final class GrammarMatcher {
             long[] mask = new long[(trie.vocabSize() + 63) >>> 6];
             walk(VocabularyTrie.ROOT, s, mask);
             if (s.accepting) for (int t : trie.endTokens()) mask[t >>> 6] |= 1L << t;
+            for (Stack st : s.stacks) {
+                int c = st.pos < 0 ? 0 : g.code[st.pos];
+                if (c < Grammar.TOKEN_BASE) continue;
+                int id = trie.specialToken(g.tokenTexts[c - Grammar.TOKEN_BASE]);
+                if (id >= 0) mask[id >>> 6] |= 1L << id;
+            }
             s.mask = mask;
         }
         return s.mask;
+    }
+
+    /**
+     * Feeds a special token by its text (e.g. {@code <|tool_call_start|>}); returns false, keeping the state, when
+     * the grammar does not allow it here.
+     */
+    public boolean acceptSpecial(String text) {
+        List<Stack> out = new ArrayList<>();
+        for (Stack st : current.stacks) {
+            int c = st.pos < 0 ? 0 : g.code[st.pos];
+            if (c >= Grammar.TOKEN_BASE && g.tokenTexts[c - Grammar.TOKEN_BASE].equals(text)) expand(st.pos + 1, st.next, out);
+        }
+        if (out.isEmpty()) return false;
+        current = intern(out);
+        return true;
     }
 
     private void walk(int node, State s, long[] mask) {
@@ -103,7 +124,8 @@ public final class GrammarMatcher {
         List<Stack> out = new ArrayList<>();
         for (Stack st : s.stacks) {
             if (st.pos < 0) continue; // the empty stack accepts nothing more
-            if (g.setContains(g.code[st.pos], b)) expand(st.pos + 1, st.next, out);
+            int c = g.code[st.pos];
+            if (c < Grammar.TOKEN_BASE && g.setContains(c, b)) expand(st.pos + 1, st.next, out);
         }
         n = out.isEmpty() ? dead : intern(out);
         s.after[b] = n;
@@ -117,7 +139,7 @@ public final class GrammarMatcher {
      */
     private void expand(int pos, Stack next, List<Stack> out) {
         int c = g.code[pos];
-        if (c >= 0) {
+        if (c >= 0) { // a byte set or a special token
             addOnce(out, stack(pos, next));
         } else if (c == Grammar.END) {
             if (next == null) addOnce(out, ACCEPT);

@@ -38,12 +38,15 @@ public final class JsonSchemaConverter {
     private static final Set<String> ARRAY_KEYS = Set.of("items", "minItems", "maxItems", "uniqueItems");
     private static final List<String> TYPES = List.of("string", "number", "integer", "boolean", "null", "object", "array");
 
-    private final JsonNode root;
+    /** The schema {@code $ref}s resolve against (each tool's parameters in a tool-call grammar). */
+    private JsonNode root;
+    /** Strings are read by a Python parser (tool-call arguments): no {@code \/} escape, which Python does not know. */
+    private boolean python;
     private final Map<String, String> rules = new LinkedHashMap<>();
     private final Map<String, String> ruleByBody = new HashMap<>();
     private final Map<String, String> refRules = new HashMap<>();
 
-    private JsonSchemaConverter(JsonNode root) {
+    JsonSchemaConverter(JsonNode root) {
         this.root = root;
     }
 
@@ -291,6 +294,15 @@ public final class JsonSchemaConverter {
             String kv = key + " \":\" space " + v;
             return rule(name, "\"{\" space (" + kv + " (\",\" space " + kv + ")*)? \"}\" space");
         }
+        String a = propertyChain(props, required, name, path, false);
+        return rule(name, ("\"{\" space " + a + " \"}\" space").replaceAll(" +", " "));
+    }
+
+    /**
+     * The properties in order, the optional ones skippable, with commas only between those written: as JSON members
+     * ({@code "k": v}) or, for a tool call, as Python keyword arguments ({@code k=v}). Empty when there are none.
+     */
+    private String propertyChain(JsonNode props, Set<String> required, String name, String path, boolean call) {
         List<String> keys = new ArrayList<>();
         List<String> kvs = new ArrayList<>();
         if (props != null) {
@@ -299,7 +311,11 @@ public final class JsonSchemaConverter {
                 String key = e.getKey();
                 String v = visit(e.getValue(), name + "-" + sanitize(key), path + "/properties/" + key);
                 keys.add(key);
-                kvs.add(rule(name + "-" + sanitize(key) + "-kv", gbnfLiteral(jsonText(key)) + " space \":\" space " + v));
+                if (call && !key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw error(path, "tool argument name '" + key + "' is not a Python identifier");
+                }
+                String kv = call ? gbnfLiteral(key) + " \"=\" " + v : gbnfLiteral(jsonText(key)) + " space \":\" space " + v;
+                kvs.add(rule(name + "-" + sanitize(key) + "-kv", kv));
             }
         }
         for (String r : required) {
@@ -320,7 +336,42 @@ public final class JsonSchemaConverter {
             a = i == 0 ? newA.trim() : rule(name + "-from-" + i, newA.trim());
             if (i > 0) b = rule(name + "-rest-" + i, newB.trim());
         }
-        return rule(name, ("\"{\" space " + a + " \"}\" space").replaceAll(" +", " "));
+        return a;
+    }
+
+    /**
+     * The keyword arguments of a call to a tool whose parameters are {@code s} (an object schema with
+     * {@code properties}, or absent/empty for none), as GBNF.
+     */
+    void python() {
+        python = true;
+    }
+
+    String callArguments(JsonNode s, String name, String path) {
+        if (s == null || s.isNull() || (s.isObject() && s.isEmpty())) return "\"\"";
+        if (!s.isObject()) throw error(path, "parameters must be an object schema");
+        root = s;
+        only(s, path, Set.of("properties", "required", "additionalProperties"), true);
+        if (s.has("type") && !s.get("type").asText().equals("object")) throw error(path, "parameters must be of type object");
+        JsonNode additional = s.get("additionalProperties");
+        if (additional != null && !(additional.isBoolean() && !additional.booleanValue())) {
+            throw error(path, "strict tool parameters cannot allow additionalProperties");
+        }
+        Set<String> required = new HashSet<>();
+        if (s.has("required")) for (JsonNode r : s.get("required")) required.add(r.asText());
+        JsonNode props = s.get("properties");
+        if (props != null && !props.isObject()) throw error(path, "properties must be an object");
+        String chain = propertyChain(props, required, name, path, true);
+        return chain.isEmpty() ? "\"\"" : chain;
+    }
+
+    /** All rules so far, {@code root} first, as GBNF text. */
+    String rulesText(String rootBody) {
+        StringBuilder out = new StringBuilder("root ::= ").append(rootBody).append('\n');
+        for (Map.Entry<String, String> e : rules.entrySet()) {
+            if (!e.getKey().equals("root")) out.append(e.getKey()).append(" ::= ").append(e.getValue()).append('\n');
+        }
+        return out.toString();
     }
 
     private String array(JsonNode s, String name, String path) {
@@ -346,13 +397,15 @@ public final class JsonSchemaConverter {
         for (String p : prefixes) {
             if (!r.startsWith(p)) continue;
             String defName = r.substring(p.length());
-            String ruleName = refRules.get(r);
+            String key = System.identityHashCode(root) + r;
+            String ruleName = refRules.get(key);
             if (ruleName != null) return ruleName;
             JsonNode defs = root.get(p.substring(2, p.length() - 1));
             JsonNode target = defs == null ? null : defs.get(defName);
             if (target == null) throw error(path, "$ref " + r + " points to nothing");
             ruleName = "def-" + sanitize(defName);
-            refRules.put(r, ruleName);
+            for (int i = 2; rules.containsKey(ruleName); i++) ruleName = "def-" + sanitize(defName) + "-" + i;
+            refRules.put(key, ruleName);
             rules.put(ruleName, ""); // reserved: a recursive reference finds the name
             String body = visit(target, ruleName + "-v", r);
             rules.put(ruleName, body);
@@ -396,11 +449,11 @@ public final class JsonSchemaConverter {
     }
 
     /** The shared primitive rules, added when first used. */
-    private String primitive(String p) {
+    String primitive(String p) {
         if (rules.containsKey(p)) return p;
         switch (p) {
             case "space" -> rules.put(p, "| \" \"");
-            case "char" -> rules.put(p, JsonGrammars.CHAR);
+            case "char" -> rules.put(p, python ? JsonGrammars.CHAR.replace("[\"\\\\/bfnrt]", "[\"\\\\bfnrt]") : JsonGrammars.CHAR);
             case "string" -> {
                 primitive("char");
                 rules.put(p, "\"\\\"\" char* \"\\\"\" space");

@@ -12,7 +12,8 @@ import java.util.List;
  * The vocabulary as a trie over the bytes of its tokens, so that the allowed tokens of a grammar state are found by
  * one walk that leaves every subtree whose first byte the grammar refuses (instead of testing each token). Tokens
  * that share a prefix share its nodes; several tokens may end at one node. Tokens without bytes (control tokens)
- * are not in the trie; the end tokens (EOS, end of turn) are listed apart, for when the grammar is complete.
+ * are not in the trie; the end tokens (EOS, end of turn) are listed apart, for when the grammar is complete, and
+ * the other control tokens by their text, for grammars that name them ({@code <|tool_call_start|>}).
  * Immutable, thread-safe, built once per model.
  */
 public final class VocabularyTrie {
@@ -23,13 +24,22 @@ public final class VocabularyTrie {
     private final int[] firstChild, nextSibling, firstToken, tokenNext;
     private final byte[] edge;
     private final int nodes;
+    private final java.util.Map<String, Integer> specials;
 
     /**
      * @param tokens    each token's bytes; null or empty for tokens that a grammar never allows
      * @param endTokens tokens allowed exactly when the grammar is complete
      */
     public VocabularyTrie(byte[][] tokens, int[] endTokens) {
+        this(tokens, endTokens, java.util.Map.of());
+    }
+
+    /**
+     * @param specials special tokens a grammar may name by their text ({@code <|tool_call_start|>} to its id)
+     */
+    public VocabularyTrie(byte[][] tokens, int[] endTokens, java.util.Map<String, Integer> specials) {
         this.vocabSize = tokens.length;
+        this.specials = java.util.Map.copyOf(specials);
         this.endTokens = endTokens.clone();
         for (int t : endTokens) {
             if (t < 0 || t >= vocabSize) throw new IllegalArgumentException("end token " + t + " is outside the vocabulary");
@@ -92,14 +102,17 @@ public final class VocabularyTrie {
         int n = tokenizer.vocabSize();
         byte[][] bytes = new byte[n][];
         List<Integer> ends = new ArrayList<>();
+        java.util.Map<String, Integer> specials = new java.util.HashMap<>();
         for (int i = 0; i < n; i++) {
             TokenType type = tokenizer.tokenType(i);
             if (type == TokenType.NORMAL || type == TokenType.BYTE || type == TokenType.USER_DEFINED) {
                 bytes[i] = tokenizer.tokenBytes(i);
             }
-            if (i == tokenizer.eos() || tokenizer.isEndOfGeneration(i)) ends.add(i);
+            boolean end = i == tokenizer.eos() || tokenizer.isEndOfGeneration(i);
+            if (end) ends.add(i);
+            else if (type == TokenType.CONTROL) specials.putIfAbsent(tokenizer.piece(i), i);
         }
-        return new VocabularyTrie(bytes, ends.stream().mapToInt(Integer::intValue).toArray());
+        return new VocabularyTrie(bytes, ends.stream().mapToInt(Integer::intValue).toArray(), specials);
     }
 
     public int vocabSize() {
@@ -113,6 +126,12 @@ public final class VocabularyTrie {
 
     int[] endTokens() {
         return endTokens;
+    }
+
+    /** The id of the special token with this text, or -1. */
+    int specialToken(String text) {
+        Integer id = specials.get(text);
+        return id == null ? -1 : id;
     }
 
     int firstChild(int node) {

@@ -23,6 +23,7 @@ final class GrammarConstraint {
     /** One trie per vocabulary, built on first use (about 0.1 s for 65,536 tokens) and kept while the tokenizer lives. */
     private static final Map<Tokenizer, VocabularyTrie> TRIES = new WeakHashMap<>();
 
+    private final Grammar grammar;
     private final GrammarMatcher matcher;
     private final Tokenizer tokenizer;
     private final ReasoningSplitter tracker;
@@ -34,6 +35,7 @@ final class GrammarConstraint {
     private int maskedSteps;
 
     GrammarConstraint(Grammar grammar, Tokenizer tokenizer, boolean chat, boolean promptOpensThinking, boolean thinking) {
+        this.grammar = grammar;
         this.matcher = new GrammarMatcher(grammar, trie(tokenizer));
         this.tokenizer = tokenizer;
         this.chat = chat;
@@ -99,9 +101,16 @@ final class GrammarConstraint {
     /** Advances the grammar by a token chosen under {@link #select} (end tokens excepted). */
     void accept(int token) {
         if (token == openThink && tracker.state() == ReasoningSplitter.State.START) return; // opens the free trace
-        if (!matcher.accept(tokenizer.tokenBytes(token))) {
+        boolean ok = tokenizer.isControl(token) ? matcher.acceptSpecial(tokenizer.piece(token))
+                : matcher.accept(tokenizer.tokenBytes(token));
+        if (!ok) {
             throw new IllegalStateException("token " + token + " is not allowed by the grammar");
         }
+    }
+
+    /** Whether the grammar itself writes control tokens (tool-call markup), which the answer's parsers must then see. */
+    boolean writesSpecialTokens() {
+        return grammar.usesSpecialTokens();
     }
 
     /** Time spent computing masks and applying them, and on how many steps. */

@@ -209,7 +209,11 @@ public final class TextGenerator {
 
     private void route(ReasoningDelta d) {
         if (!d.reasoning().isEmpty()) reasoning(d.reasoning());
-        if (!d.content().isEmpty()) answer(toolStream.accept(d.content()));
+        if (d.content().isEmpty()) return;
+        // a constrained answer holds no tool call (the grammar allows no control token): text that merely looks
+        // like tool-call markup must stay part of it
+        if (constraint != null && !constraint.writesSpecialTokens()) content(d.content());
+        else answer(toolStream.accept(d.content()));
     }
 
     private void finishStreams() {

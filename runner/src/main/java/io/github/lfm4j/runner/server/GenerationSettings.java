@@ -110,6 +110,10 @@ record GenerationSettings(Integer maxTokens, SamplerParams sampler, List<String>
                 .withGrammar(grammar);
     }
 
+    GenerationSettings withGrammar(Grammar g) {
+        return new GenerationSettings(maxTokens, sampler, stop, thinking, thinkingBudget, loopGuard, stream, includeUsage, g);
+    }
+
     GenerationSettings withMaxTokens(Integer n) {
         return new GenerationSettings(n, sampler, stop, thinking, thinkingBudget, loopGuard, stream, includeUsage, grammar);
     }

@@ -125,6 +125,33 @@ class ServerStructuredOutputTest {
         assertValid(streamed.toString());
     }
 
+    static final String WEATHER_PARAMS = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":12},"
+            + "\"unit\":{\"enum\":[\"celsius\",\"fahrenheit\"]},\"days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},"
+            + "\"required\":[\"city\",\"unit\"],\"additionalProperties\":false}";
+
+    @Test
+    void strictToolCallArgumentsValidateAgainstTheToolsSchema() throws IOException {
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"strict\":true,\"parameters\":"
+                + WEATHER_PARAMS + "}},{\"type\":\"function\",\"function\":{\"name\":\"noop\",\"strict\":true,\"parameters\":{}}}]";
+        var validator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(Http.JSON.readTree(WEATHER_PARAMS));
+        int weatherCalls = 0;
+        for (long seed = 1; seed <= 4; seed++) {
+            JsonNode j = post(OpenAiServer.CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}],"
+                    + "\"tools\":" + tools + ",\"tool_choice\":\"required\",\"thinking\":false,\"max_tokens\":300,"
+                    + "\"temperature\":1.0,\"seed\":" + seed + "}", 200);
+            assertEquals("tool_calls", j.at("/choices/0/finish_reason").asText(), j.toString());
+            for (JsonNode call : j.at("/choices/0/message/tool_calls")) {
+                String name = call.at("/function/name").asText();
+                assertTrue(name.equals("get_weather") || name.equals("noop"), j.toString());
+                if (!name.equals("get_weather")) continue;
+                weatherCalls++;
+                var errors = validator.validate(Http.JSON.readTree(call.at("/function/arguments").asText()));
+                assertTrue(errors.isEmpty(), errors + " for " + call);
+            }
+        }
+        assertTrue(weatherCalls > 0, "some seed calls the strict tool");
+    }
+
     @Test
     void jsonObjectMode() throws IOException {
         JsonNode j = post(OpenAiServer.CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"thinking\":false,"
