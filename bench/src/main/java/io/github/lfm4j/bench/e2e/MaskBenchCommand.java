@@ -84,7 +84,11 @@ public final class MaskBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         Path file = model != null ? model
                 : SyntheticModels.obtain(synthetic, cacheDir != null ? cacheDir : SyntheticModels.defaultCacheDir(), err::println);
-        ModelOptions mo = ModelOptions.defaults().withDevice(Device.CPU).withThreads(threads).withContextSize(4096);
+        int ctx;
+        try (io.github.lfm4j.model.gguf.GGUFFile f = io.github.lfm4j.model.gguf.GGUFFile.open(file)) {
+            ctx = Math.min(4096, io.github.lfm4j.model.lfm2.Lfm2Config.from(f).contextLength());
+        }
+        ModelOptions mo = ModelOptions.defaults().withDevice(Device.CPU).withThreads(threads).withContextSize(ctx);
         try (LoadedEngine engine = LoadedEngine.load(file, mo, err::println)) {
             Tokenizer tokenizer = Tokenizer.fromGGUF(engine.file());
             long t0 = System.nanoTime();
