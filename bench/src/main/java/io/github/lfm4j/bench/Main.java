@@ -12,6 +12,7 @@ public final class Main {
     public static CommandLine createCli() {
         CommandLine cli = Lfm4jCli.create();
         cli.addSubcommand(new BenchCommand());
+        cli.addSubcommand(new io.github.lfm4j.bench.e2e.MaskBenchCommand());
         return cli;
     }
 

@@ -1,6 +1,9 @@
 package io.github.lfm4j.runner.api;
 
 import io.github.lfm4j.model.chat.thinking.LoopGuard;
+import io.github.lfm4j.model.grammar.Grammar;
+import io.github.lfm4j.model.grammar.JsonGrammars;
+import io.github.lfm4j.model.grammar.JsonSchemaConverter;
 import io.github.lfm4j.model.sampling.SamplerParams;
 
 import java.util.List;
@@ -18,9 +21,13 @@ import java.util.List;
  *                       below 0 means unlimited
  * @param loopGuard      repetition-loop detection for chat (see {@link LoopGuard}); null disables it
  * @param selector       replaces the sampler when not null (see {@link TokenSelector})
+ * @param grammar        constrains the answer (chat: after the thinking trace, which stays free) to the sentences
+ *                       of this grammar: only tokens the grammar allows are sampled, end of turn only once it is
+ *                       complete, and generation ends when nothing more fits; null for free text
  */
 public record GenerationOptions(SamplerParams sampling, int maxTokens, List<String> stop, boolean thinking,
-                                int thinkingBudget, LoopGuard.Config loopGuard, TokenSelector selector) {
+                                int thinkingBudget, LoopGuard.Config loopGuard, TokenSelector selector,
+                                Grammar grammar) {
 
     public GenerationOptions {
         if (sampling == null) throw new IllegalArgumentException("sampling parameters are required");
@@ -36,7 +43,7 @@ public record GenerationOptions(SamplerParams sampling, int maxTokens, List<Stri
      */
     public static GenerationOptions defaults() {
         return new GenerationOptions(SamplerParams.defaults(System.nanoTime()), 0, List.of(), true, -1,
-                LoopGuard.Config.defaults(), null);
+                LoopGuard.Config.defaults(), null, null);
     }
 
     /** Greedy decoding (argmax, no penalties), otherwise as {@link #defaults()}; deterministic. */
@@ -45,31 +52,51 @@ public record GenerationOptions(SamplerParams sampling, int maxTokens, List<Stri
     }
 
     public GenerationOptions withSampling(SamplerParams p) {
-        return new GenerationOptions(p, maxTokens, stop, thinking, thinkingBudget, loopGuard, selector);
+        return new GenerationOptions(p, maxTokens, stop, thinking, thinkingBudget, loopGuard, selector, grammar);
     }
 
     public GenerationOptions withMaxTokens(int n) {
-        return new GenerationOptions(sampling, n, stop, thinking, thinkingBudget, loopGuard, selector);
+        return new GenerationOptions(sampling, n, stop, thinking, thinkingBudget, loopGuard, selector, grammar);
     }
 
     public GenerationOptions withStop(List<String> s) {
-        return new GenerationOptions(sampling, maxTokens, s, thinking, thinkingBudget, loopGuard, selector);
+        return new GenerationOptions(sampling, maxTokens, s, thinking, thinkingBudget, loopGuard, selector, grammar);
     }
 
     public GenerationOptions withThinking(boolean on) {
-        return new GenerationOptions(sampling, maxTokens, stop, on, thinkingBudget, loopGuard, selector);
+        return new GenerationOptions(sampling, maxTokens, stop, on, thinkingBudget, loopGuard, selector, grammar);
     }
 
     public GenerationOptions withThinkingBudget(int tokens) {
-        return new GenerationOptions(sampling, maxTokens, stop, thinking, tokens, loopGuard, selector);
+        return new GenerationOptions(sampling, maxTokens, stop, thinking, tokens, loopGuard, selector, grammar);
     }
 
     public GenerationOptions withLoopGuard(LoopGuard.Config c) {
-        return new GenerationOptions(sampling, maxTokens, stop, thinking, thinkingBudget, c, selector);
+        return new GenerationOptions(sampling, maxTokens, stop, thinking, thinkingBudget, c, selector, grammar);
     }
 
     public GenerationOptions withSelector(TokenSelector s) {
-        return new GenerationOptions(sampling, maxTokens, stop, thinking, thinkingBudget, loopGuard, s);
+        return new GenerationOptions(sampling, maxTokens, stop, thinking, thinkingBudget, loopGuard, s, grammar);
+    }
+
+    public GenerationOptions withGrammar(Grammar g) {
+        return new GenerationOptions(sampling, maxTokens, stop, thinking, thinkingBudget, loopGuard, selector, g);
+    }
+
+    /**
+     * Constrains the answer to JSON that validates against {@code schemaJson} (see {@link JsonSchemaConverter} for
+     * the keywords supported).
+     *
+     * @throws io.github.lfm4j.model.grammar.GrammarException (one line) for a schema that is not valid JSON or uses
+     *     an unsupported keyword
+     */
+    public GenerationOptions withJsonSchema(String schemaJson) {
+        return withGrammar(JsonSchemaConverter.compile(schemaJson));
+    }
+
+    /** Constrains the answer to a JSON object (any keys and values). */
+    public GenerationOptions withJsonObject() {
+        return withGrammar(Grammar.parse(JsonGrammars.JSON_OBJECT));
     }
 
     /** The thinking budget in effect: 0 when thinking is off, else {@link #thinkingBudget()}. */

@@ -55,6 +55,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    StructuredOptions structured;
+
     @Option(names = {"-c", "--ctx"}, paramLabel = "CTX", defaultValue = "0",
             description = "Context size in tokens; 0 = the model's (default; memory grows with the conversation).")
     int context;
@@ -66,13 +69,14 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() {
         if (thinkBudget < -1) throw new IllegalArgumentException("--think-budget must be >= -1, got " + thinkBudget);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
+        var grammar = structured.grammar(); // a bad schema or grammar fails before the model loads
         ModelOptions mo = engine.modelOptions(context);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.console().isTerminal();
         try (LanguageModel m = LanguageModel.load(engine.model, mo);
              ChatSession chat = m.newChat(system, List.of())) {
             GenerationOptions options = GenerationOptions.defaults().withSampling(sampling.toParams()).withMaxTokens(maxTokens)
-                    .withThinkingBudget(thinkBudget).withThinking(!noThink);
+                    .withThinkingBudget(thinkBudget).withThinking(!noThink).withGrammar(grammar);
             chat.setOptions(options);
             if (terminal) {
                 out.printf("lfm4j chat: %s, context %d tokens. /reset, /think on|off, /exit%n", m.name(), m.contextSize());

@@ -62,6 +62,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    StructuredOptions structured;
+
     @Option(names = {"-c", "--ctx"}, paramLabel = "CTX",
             description = "Context size in tokens (default: " + DEFAULT_CONTEXT + " or the model's, if smaller).")
     Integer context;
@@ -86,7 +89,10 @@ public final class GenerateCommand implements Callable<Integer> {
             if (ignoreEos) throw new IllegalArgumentException("--ignore-eos works with --tokens only");
             if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
             return TextGenerateMode.run(new TextGenerateMode.Request(engine, prompt, chat, maxTokens, sampling.toParams(),
-                    context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
+                    context, topLogprobs, json, structured.grammar()), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (structured.grammar() != null) {
+            throw new IllegalArgumentException("--json-schema, --grammar and --json-object work with a text prompt (-p)");
         }
         if (!Files.isRegularFile(engine.model)) throw new IllegalArgumentException("model file not found: " + engine.model);
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);

@@ -2,6 +2,7 @@ package io.github.lfm4j.runner.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.chat.ChatMessage;
+import io.github.lfm4j.model.grammar.Grammar;
 import io.github.lfm4j.model.sampling.Logprobs;
 import io.github.lfm4j.model.sampling.Sampler;
 import io.github.lfm4j.model.sampling.SamplerParams;
@@ -28,7 +29,7 @@ final class TextGenerateMode {
     private TextGenerateMode() {}
 
     record Request(EngineOptions engine, String prompt, boolean chat, int maxTokens, SamplerParams sampling,
-                   Integer context, int topLogprobs, boolean json) {
+                   Integer context, int topLogprobs, boolean json, Grammar grammar) {
         Path model() {
             return engine.model;
         }
@@ -50,8 +51,9 @@ final class TextGenerateMode {
             Sampler sampler = new Sampler(q.sampling());
             List<Integer> chosen = new ArrayList<>();
             List<TokenLogprob[]> logprobs = new ArrayList<>();
+            // with a grammar the selector sees the logits already masked (disallowed tokens at -inf)
             GenerationOptions options = GenerationOptions.defaults().withSampling(q.sampling()).withMaxTokens(q.maxTokens())
-                    .withSelector((logits, history, n) -> {
+                    .withGrammar(q.grammar()).withSelector((logits, history, n) -> {
                         int t = sampler.sample(logits, history, n);
                         chosen.add(t);
                         if (q.topLogprobs() > 0) logprobs.add(Logprobs.top(logits, q.topLogprobs()));

@@ -44,6 +44,7 @@ public final class TextGenerator {
     private final ToolCallStream toolStream = new ToolCallStream();
     private final ThinkingSupervisor supervisor;
     private final StringBuilder text = new StringBuilder(), reasoning = new StringBuilder(), content = new StringBuilder();
+    private final GrammarConstraint constraint;
     private boolean listenerCancelled;
 
     /**
@@ -70,6 +71,9 @@ public final class TextGenerator {
         } else {
             this.supervisor = null;
         }
+        this.constraint = options.grammar() == null ? null
+                : new GrammarConstraint(options.grammar(), tokenizer, mode == Mode.CHAT, promptOpensThinking,
+                        options.thinking());
     }
 
     /**
@@ -103,7 +107,7 @@ public final class TextGenerator {
             if (d.kind() == ThinkingDecision.Kind.INSERT) {
                 toFeed = tokenizer.encode(d.text(), false, true);
                 produced += toFeed.length;
-                for (int t : toFeed) emit(decoder.next(t));
+                for (int t : toFeed) emit(tokenText(t));
             }
         }
         while (finish == null) {
@@ -126,14 +130,21 @@ public final class TextGenerator {
                 finish = FinishReason.LENGTH;
                 break;
             }
-            int token = selector.select(logits, cache.historyArray(), cache.length());
+            if (constraint != null && constraint.finished()) {
+                finish = FinishReason.STOP;
+                break;
+            }
+            boolean constrained = constraint != null && constraint.active();
+            int token = constrained ? constraint.select(selector, logits, cache.historyArray(), cache.length())
+                    : selector.select(logits, cache.historyArray(), cache.length());
             if (firstTokenNanos == 0) firstTokenNanos = System.nanoTime() - startNanos;
             if (token == tokenizer.eos() || tokenizer.isEndOfGeneration(token)) {
                 finish = FinishReason.STOP;
                 break;
             }
             produced++;
-            String piece = decoder.next(token);
+            if (constrained) constraint.accept(token);
+            String piece = tokenText(token);
             ThinkingDecision decision = supervisor == null ? ThinkingDecision.CONTINUE : supervisor.onToken(token, piece);
             emit(piece);
             toFeed = new int[]{token};
@@ -144,10 +155,11 @@ public final class TextGenerator {
                 System.arraycopy(inserted, 0, both, 1, inserted.length);
                 toFeed = both;
                 produced += inserted.length;
-                for (int t : inserted) emit(decoder.next(t));
+                for (int t : inserted) emit(tokenText(t));
             }
             // decided before feeding the token back, so that a finished generation costs no extra decode step
             if (stopFilter.matched() != null) finish = FinishReason.STOP;
+            else if (constraint != null && constraint.finished()) finish = FinishReason.STOP;
             else if (decision.kind() == ThinkingDecision.Kind.STOP) finish = FinishReason.LOOP;
             else if (listenerCancelled || (cancelled != null && cancelled.getAsBoolean())) finish = FinishReason.CANCELLED;
             else if (produced >= limit) finish = FinishReason.LENGTH;
@@ -172,6 +184,13 @@ public final class TextGenerator {
         return result;
     }
 
+    /** The decoded text of a token added to the output, which the grammar constraint follows too. */
+    private String tokenText(int token) {
+        String piece = decoder.next(token);
+        if (constraint != null) constraint.onText(piece);
+        return piece;
+    }
+
     /** Decoded text of generated tokens: stop strings are looked for first, then what is certain goes on. */
     private void emit(String piece) {
         if (piece.isEmpty()) return;
@@ -190,7 +209,11 @@ public final class TextGenerator {
 
     private void route(ReasoningDelta d) {
         if (!d.reasoning().isEmpty()) reasoning(d.reasoning());
-        if (!d.content().isEmpty()) answer(toolStream.accept(d.content()));
+        if (d.content().isEmpty()) return;
+        // a constrained answer holds no tool call (the grammar allows no control token): text that merely looks
+        // like tool-call markup must stay part of it
+        if (constraint != null && !constraint.writesSpecialTokens()) content(d.content());
+        else answer(toolStream.accept(d.content()));
     }
 
     private void finishStreams() {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.chat.ChatMessage;
 import io.github.lfm4j.model.chat.OpenAiMessages;
 import io.github.lfm4j.model.chat.tools.ToolDefinition;
+import io.github.lfm4j.model.grammar.GrammarException;
+import io.github.lfm4j.model.grammar.ToolCallGrammar;
 
 import java.util.List;
 
@@ -49,6 +51,23 @@ record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> to
         tools = applyToolChoice(choice, tools);
         boolean required = choice != null && (choice.isObject() || "required".equals(choice.asText()));
         GenerationSettings settings = GenerationSettings.parse(body, true);
+        if (required && settings.grammar() != null) {
+            // a forced tool call and a constrained answer would each decide what the answer is
+            throw ApiError.invalid("'tool_choice' that forces a tool call cannot be combined with 'response_format',"
+                    + " 'grammar' or 'json_schema'", "tool_choice");
+        }
+        if (tools.stream().anyMatch(ToolCallGrammar::isStrict)) {
+            // strict tools: every call's arguments follow its parameter schema, inside the model's call syntax
+            if (settings.grammar() != null) {
+                throw ApiError.invalid("tools with \"strict\": true cannot be combined with 'response_format',"
+                        + " 'grammar' or 'json_schema'", "tools");
+            }
+            try {
+                settings = settings.withGrammar(ToolCallGrammar.compile(tools));
+            } catch (GrammarException e) {
+                throw ApiError.invalid(e.getMessage(), "tools");
+            }
+        }
         return new ChatCompletionRequest(messages, tools, required, settings);
     }
 

@@ -3,6 +3,7 @@ package io.github.lfm4j.runner.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.chat.thinking.LoopGuard;
+import io.github.lfm4j.model.grammar.Grammar;
 import io.github.lfm4j.model.sampling.SamplerParams;
 import io.github.lfm4j.runner.api.GenerationOptions;
 
@@ -25,9 +26,10 @@ import java.util.List;
  * @param loopGuard      the loop guard's configuration, or null when it is off
  * @param stream         answer as server-sent events
  * @param includeUsage   streaming: end with a chunk carrying usage
+ * @param grammar        the answer's grammar ({@link ResponseFormat}), or null for free text
  */
 record GenerationSettings(Integer maxTokens, SamplerParams sampler, List<String> stop, boolean thinking, Integer thinkingBudget,
-                          LoopGuard.Config loopGuard, boolean stream, boolean includeUsage) {
+                          LoopGuard.Config loopGuard, boolean stream, boolean includeUsage, Grammar grammar) {
 
     /** OpenAI allows up to four stop sequences; llama.cpp more. A small bound keeps matching cheap. */
     static final int MAX_STOP_STRINGS = 16;
@@ -91,8 +93,9 @@ record GenerationSettings(Integer maxTokens, SamplerParams sampler, List<String>
             Boolean iu = JsonFields.optBool(streamOptions, "include_usage");
             includeUsage = Boolean.TRUE.equals(iu);
         }
+        Grammar grammar = ResponseFormat.parse(body);
         return new GenerationSettings(maxTokens, p, stop, !Boolean.FALSE.equals(thinking), budget, guard, stream,
-                includeUsage);
+                includeUsage, grammar);
     }
 
     /** The library API's options for these settings ({@code maxTokens} null becomes "until the context is full"). */
@@ -103,11 +106,16 @@ record GenerationSettings(Integer maxTokens, SamplerParams sampler, List<String>
                 .withStop(stop)
                 .withThinking(thinking)
                 .withThinkingBudget(thinkingBudget == null ? -1 : thinkingBudget)
-                .withLoopGuard(loopGuard);
+                .withLoopGuard(loopGuard)
+                .withGrammar(grammar);
+    }
+
+    GenerationSettings withGrammar(Grammar g) {
+        return new GenerationSettings(maxTokens, sampler, stop, thinking, thinkingBudget, loopGuard, stream, includeUsage, g);
     }
 
     GenerationSettings withMaxTokens(Integer n) {
-        return new GenerationSettings(n, sampler, stop, thinking, thinkingBudget, loopGuard, stream, includeUsage);
+        return new GenerationSettings(n, sampler, stop, thinking, thinkingBudget, loopGuard, stream, includeUsage, grammar);
     }
 
     /**
@@ -138,11 +146,6 @@ record GenerationSettings(Integer maxTokens, SamplerParams sampler, List<String>
             // chat takes logprobs as a boolean, completions as a count: only "off" is accepted either way
             boolean off = v.isBoolean() ? !v.booleanValue() : v.isNumber() && v.asDouble() == 0;
             if (!off) throw ApiError.invalid("'" + name + "' is not supported", name);
-        }
-        ObjectNode format = JsonFields.optObject(body, "response_format");
-        if (format != null && !"text".equals(format.path("type").asText("text"))) {
-            throw ApiError.invalid("'response_format' of type \"" + format.path("type").asText()
-                    + "\" is not supported (only \"text\")", "response_format");
         }
         if (!chat) {
             if (Boolean.TRUE.equals(JsonFields.optBool(body, "echo"))) throw ApiError.invalid("'echo' is not supported", "echo");
