@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.runner.api.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -170,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
             Path dir = cacheDir != null ? cacheDir : SyntheticModels.defaultCacheDir();
             return SyntheticModels.obtain(synthetic, dir, progress::note);
         }
-        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
+        ModelFiles.requireExists(model);
         return model;
     }
 

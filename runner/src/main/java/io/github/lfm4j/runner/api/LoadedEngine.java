@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.api;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
@@ -66,7 +67,7 @@ public final class LoadedEngine implements AutoCloseable {
      * @throws IllegalStateException    (one line) for {@link Device#GPU} without a usable GPU engine or device
      */
     public static LoadedEngine load(Path path, ModelOptions options, Consumer<String> notices) {
-        if (!Files.isRegularFile(path)) throw new IllegalArgumentException("model file not found: " + path);
+        ModelFiles.requireExists(path);
         return switch (options.device()) {
             case CPU -> loadCpu(path, options);
             case GPU -> {
@@ -113,7 +114,7 @@ public final class LoadedEngine implements AutoCloseable {
 
     private static LoadedEngine loadGpu(GpuEngineProvider provider, GpuDevice device, Path path, ModelOptions options,
                                         Consumer<String> notices) {
-        GGUFFile file = GGUFFile.open(path);
+        GGUFFile file = ModelFiles.open(path);
         try {
             int trained = Lfm2Config.from(file).contextLength();
             int context = resolveContext(options.contextSize(), trained, Math.min(trained, GPU_DEFAULT_CONTEXT));

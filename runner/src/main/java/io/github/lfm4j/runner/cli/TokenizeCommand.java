@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.ModelFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.tokenizer.Tokenizer;
@@ -49,7 +50,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (GGUFFile file = GGUFFile.open(model)) {
+        try (GGUFFile file = ModelFiles.open(model)) {
             Tokenizer tokenizer = Tokenizer.fromGGUF(file);
             int[] ids = tokenizer.encode(prompt, !noBos, special);
             if (json) {

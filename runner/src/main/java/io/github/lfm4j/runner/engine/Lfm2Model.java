@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
@@ -95,7 +96,7 @@ public final class Lfm2Model implements AutoCloseable {
      *                MatrixKernel#repacked}); false keeps every matrix memory-mapped as stored
      */
     public static Lfm2Model load(Path path, int threads, boolean repack) {
-        GGUFFile f = GGUFFile.open(path);
+        GGUFFile f = ModelFiles.open(path);
         Arena arena = repack ? Arena.ofShared() : null;
         Parallel parallel = new Parallel(threads); // first: repacking uses the workers
         try {
