@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** The model file, device and worker threads, shared by the commands that load a model for inference ({@code @Mixin}). */
 final class EngineOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file, or a Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json).")
     Path model;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0",

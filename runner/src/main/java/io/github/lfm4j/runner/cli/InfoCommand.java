@@ -27,7 +27,7 @@ public final class InfoCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF file")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF file or Hugging Face checkpoint directory")
     Path model;
 
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
