@@ -30,6 +30,7 @@ public final class Lfm4jCli implements Runnable {
         CommandLine cl = new CommandLine(new Lfm4jCli());
         cl.addSubcommand("info", new InfoCommand());
         cl.addSubcommand("synth", new SynthCommand());
+        cl.addSubcommand(new ConvertCommand());
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ChatCommand());
