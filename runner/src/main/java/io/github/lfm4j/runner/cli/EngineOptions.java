@@ -2,6 +2,7 @@ package io.github.lfm4j.runner.cli;
 
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.ModelOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -9,8 +10,19 @@ import java.nio.file.Path;
 /** The model file, device and worker threads, shared by the commands that load a model for inference ({@code @Mixin}). */
 final class EngineOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file, or a Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json).")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file, or a Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json).")
     Path model;
+
+    @Mixin
+    HubOptions hub = new HubOptions();
+
+    private Path resolved;
+
+    /** The model's local path: {@code -m}, or {@code -hf}'s download (once). */
+    Path model() {
+        if (resolved == null) resolved = hub.modelPath(model);
+        return resolved;
+    }
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0",
             description = "Worker threads; 0 = all processors (default).")

@@ -89,15 +89,15 @@ public final class GenerateCommand implements Callable<Integer> {
             return TextGenerateMode.run(new TextGenerateMode.Request(engine, prompt, chat, maxTokens, sampling.toParams(),
                     context, topLogprobs, json), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        ModelFiles.requireExists(engine.model);
+        ModelFiles.requireExists(engine.model());
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
         if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
         SamplerParams params = sampling.toParams();
 
-        int ctx = context != null ? context : defaultContext(engine.model);
+        int ctx = context != null ? context : defaultContext(engine.model());
         ModelOptions mo = engine.modelOptions(ctx);
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedEngine m = LoadedEngine.load(engine.model, mo, err::println)) {
+        try (LoadedEngine m = LoadedEngine.load(engine.model(), mo, err::println)) {
             Tokenizer tokenizer = tokenizer(m.file());
             EngineSession session = m.newSession();
             session.checkCapacity(tokens.length, maxTokens);

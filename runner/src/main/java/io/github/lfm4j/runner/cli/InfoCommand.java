@@ -27,8 +27,11 @@ public final class InfoCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF file or Hugging Face checkpoint directory")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF file or Hugging Face checkpoint directory")
     Path model;
+
+    @picocli.CommandLine.Mixin
+    HubOptions hub = new HubOptions();
 
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
             description = "context length for the KV cache estimate (default: the model's context length)")
@@ -40,7 +43,7 @@ public final class InfoCommand implements Runnable {
     @Override
     public void run() {
         if (context != null && context < 1) throw new IllegalArgumentException("context size must be at least 1, got " + context);
-        try (GGUFFile f = ModelFiles.open(model)) {
+        try (GGUFFile f = ModelFiles.open(hub.modelPath(model))) {
             ModelSummary s = ModelSummary.of(f, context == null ? 0 : context);
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(toJson(s));

@@ -31,6 +31,8 @@ public final class Lfm4jCli implements Runnable {
         cl.addSubcommand("info", new InfoCommand());
         cl.addSubcommand("synth", new SynthCommand());
         cl.addSubcommand(new ConvertCommand());
+        cl.addSubcommand(new PullCommand());
+        cl.addSubcommand(new ModelsCommand());
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ChatCommand());

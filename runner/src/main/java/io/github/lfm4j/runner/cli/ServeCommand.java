@@ -74,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, maxBody, null,
                 quiet ? null : line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line));
-        Path model = engine.model;
+        Path model = engine.model();
         ModelFiles.requireExists(model);
         if (context < 0) throw new IllegalArgumentException("-c must be >= 0, got " + context);
         ModelOptions options = engine.modelOptions(context);

@@ -31,7 +31,7 @@ final class TextGenerateMode {
     record Request(EngineOptions engine, String prompt, boolean chat, int maxTokens, SamplerParams sampling,
                    Integer context, int topLogprobs, boolean json) {
         Path model() {
-            return engine.model;
+            return engine.model();
         }
     }
 

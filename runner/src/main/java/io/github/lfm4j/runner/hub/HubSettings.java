@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Where and how to reach the Hub, read as {@code huggingface_hub} reads it: {@code HF_ENDPOINT} (default
@@ -17,10 +18,16 @@ import java.util.Map;
 public record HubSettings(URI endpoint, String token, Path cacheDir, boolean offline) {
 
     public static HubSettings fromEnvironment(String tokenOption, boolean offlineOption) {
-        return from(System.getenv(), tokenOption, offlineOption);
+        return from(System::getenv, tokenOption, offlineOption);
     }
 
-    static HubSettings from(Map<String, String> env, String tokenOption, boolean offlineOption) {
+    /** The settings with environment variables read through {@code getenv}. */
+    public static HubSettings from(Function<String, String> getenv, String tokenOption, boolean offlineOption) {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String k : new String[]{"HF_ENDPOINT", "HF_HOME", "XDG_CACHE_HOME", "HF_HUB_CACHE", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE"}) {
+            String v = getenv.apply(k);
+            if (v != null && !v.isEmpty()) env.put(k, v);
+        }
         String ep = env.getOrDefault("HF_ENDPOINT", "https://huggingface.co");
         while (ep.endsWith("/")) ep = ep.substring(0, ep.length() - 1);
         URI endpoint;

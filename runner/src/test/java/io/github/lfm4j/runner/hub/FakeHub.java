@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CDN honouring {@code Range}. It can misbehave: drop the connection mid-file, serve bytes that do not match the
  * advertised sha256, demand a token (gated repository), and it counts what it served.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
     record Repo(String commit, Map<String, byte[]> files, String token) {}
 
     final HttpServer server;
@@ -36,12 +36,12 @@ final class FakeHub implements AutoCloseable {
     volatile boolean corrupt;
     /** Slow the CDN down (ms per 16 KiB), so concurrent downloads overlap. */
     volatile int slowMs;
-    final AtomicInteger cdnBodies = new AtomicInteger();
+    public final AtomicInteger cdnBodies = new AtomicInteger();
     final List<String> cdnRanges = new CopyOnWriteArrayList<>();
     final List<String> cdnAuthorization = new CopyOnWriteArrayList<>();
     final AtomicInteger apiCalls = new AtomicInteger();
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
@@ -49,11 +49,11 @@ final class FakeHub implements AutoCloseable {
     }
 
     /** The Hub's address; the CDN is the same server reached as "localhost", another host name. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void add(String repo, String token, Map<String, byte[]> files) {
+    public void add(String repo, String token, Map<String, byte[]> files) {
         repos.put(repo, new Repo(sha1(repo + files.keySet()), files, token));
     }
 
@@ -182,7 +182,7 @@ final class FakeHub implements AutoCloseable {
         ex.getResponseBody().write(b);
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (Exception e) {
