@@ -187,4 +187,13 @@ class HubModelsTest {
         }
         assertEquals(dir, models(null, true, null).resolve(RepoRef.parse("org/hf-tiny", null)));
     }
+
+    @Test
+    void theLibraryLoadsAModelByName() {
+        try (io.github.lfm4j.runner.api.LanguageModel m = io.github.lfm4j.runner.api.LanguageModel.load(
+                RepoRef.parse("org/tiny-GGUF:Q8_0", null), new HubSettings(URI.create(hub.endpoint()), null, cache, false),
+                null, new io.github.lfm4j.runner.api.ModelOptions(io.github.lfm4j.runner.api.Device.CPU, 1, 64))) {
+            assertEquals(64, m.config().dim());
+        }
+    }
 }
