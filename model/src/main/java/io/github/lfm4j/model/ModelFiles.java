@@ -1,6 +1,8 @@
 package io.github.lfm4j.model;
 
+import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFFile;
+import io.github.lfm4j.model.gguf.QuantizedView;
 import io.github.lfm4j.model.hf.HfCheckpoint;
 
 import java.nio.file.Files;
@@ -17,6 +19,18 @@ public final class ModelFiles {
     public static GGUFFile open(Path path) {
         if (Files.isDirectory(path)) return HfCheckpoint.open(path);
         return GGUFFile.open(path);
+    }
+
+    /**
+     * Like {@link #open(Path)}, with the matrices of a float model quantized in memory to {@code quantize}
+     * ({@link QuantizedView}); null opens the model as stored.
+     */
+    public static GGUFFile open(Path path, GGMLType quantize) {
+        GGUFFile f = open(path);
+        if (quantize == null) return f;
+        try (f) {
+            return QuantizedView.of(f, quantize);
+        }
     }
 
     /** A model may be at {@code path}: a regular file, or a directory with a config.json. */

@@ -30,7 +30,7 @@ public final class GGUFConverter {
     }
 
     /** The type {@code name} is written as: the requested type for matrices whose rows fit its blocks, else F32. */
-    static GGMLType targetType(GGUFTensorInfo t, GGMLType type) {
+    public static GGMLType targetType(GGUFTensorInfo t, GGMLType type) {
         String suffix = t.name().startsWith("blk.") ? t.name().substring(t.name().indexOf('.', 4) + 1) : t.name();
         boolean matrix = t.dims().length == 2 && MATRICES.contains(suffix);
         return matrix && t.cols() % type.blockSize == 0 ? type : GGMLType.F32;
@@ -46,22 +46,35 @@ public final class GGUFConverter {
             GGMLType target = targetType(info, type);
             Tensor t = source.tensor(info.name());
             w.addTensor(info.name(), target, info.dims(), out2 -> {
-                int cols = Math.toIntExact(info.cols());
-                float[] row = new float[cols];
-                byte[] encoded = new byte[Math.toIntExact(target.byteSize(cols))];
-                long rowBytes = info.type().byteSize(cols);
-                for (long r = 0; r < info.rows(); r++) {
-                    Dequantizer.dequantize(info.type(), t.data(), r * rowBytes, row, 0, cols);
-                    Quantizer.quantize(target, row, 0, cols, encoded, 0);
+                byte[] encoded = new byte[Math.toIntExact(target.byteSize(info.cols()))];
+                encodeRows(t, target, (r, row) -> {
+                    Quantizer.quantize(target, row, 0, row.length, encoded, 0);
                     out2.write(encoded);
-                }
+                });
             });
         }
         w.write(out);
     }
 
+    /** Receives one decoded row at a time (the array is reused). */
+    @FunctionalInterface
+    interface RowSink {
+        void accept(long row, float[] values) throws IOException;
+    }
+
+    /** Decodes {@code t} row by row into {@code sink}. */
+    static void encodeRows(Tensor t, GGMLType target, RowSink sink) throws IOException {
+        int cols = Math.toIntExact(t.cols());
+        float[] row = new float[cols];
+        long rowBytes = t.type().byteSize(cols);
+        for (long r = 0; r < t.rows(); r++) {
+            Dequantizer.dequantize(t.type(), t.data(), r * rowBytes, row, 0, cols);
+            sink.accept(r, row);
+        }
+    }
+
     /** llama.h's llama_ftype for a file whose matrices are {@code type}. */
-    static int fileType(GGMLType type) {
+    public static int fileType(GGMLType type) {
         return switch (type) {
             case F32 -> 0;
             case F16 -> 1;

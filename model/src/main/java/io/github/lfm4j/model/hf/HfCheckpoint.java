@@ -71,8 +71,7 @@ public final class HfCheckpoint {
             Map<String, GGUFValue> md = new LinkedHashMap<>();
             md.put("general.architecture", GGUFValue.string("lfm2"));
             md.put("general.type", GGUFValue.string("model"));
-            md.put("general.name", GGUFValue.string(dir.toAbsolutePath().normalize().getFileName() == null ? "model"
-                    : dir.toAbsolutePath().normalize().getFileName().toString()));
+            md.put("general.name", GGUFValue.string(modelName(dir)));
             md.putAll(config.metadata());
             md.put("general.file_type", GGUFValue.uint32(fileType(tensors)));
             md.putAll(tokenizer);
@@ -82,6 +81,19 @@ public final class HfCheckpoint {
             arena.close();
             throw e;
         }
+    }
+
+    /**
+     * The directory's name, or NAME for a huggingface_hub snapshot ({@code models--ORG--NAME/snapshots/COMMIT}),
+     * whose own name is a commit hash.
+     */
+    static String modelName(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (d.getNameCount() >= 3 && d.getParent().getFileName().toString().equals("snapshots")) {
+            String repo = d.getParent().getParent().getFileName().toString();
+            if (repo.startsWith("models--") && repo.indexOf("--", 8) > 0) return repo.substring(repo.indexOf("--", 8) + 2);
+        }
+        return d.getFileName() == null ? "model" : d.getFileName().toString();
     }
 
     /** The index's shards, else model.safetensors, else every *.safetensors file, in name order. */

@@ -102,7 +102,7 @@ public final class LoadedEngine implements AutoCloseable {
     }
 
     private static LoadedEngine loadCpu(Path path, ModelOptions options) {
-        Lfm2Model m = Lfm2Model.load(path, options.threads(), options.repack());
+        Lfm2Model m = Lfm2Model.load(path, options.threads(), options.repack(), options.quantize());
         try {
             int context = resolveContext(options.contextSize(), m.config().contextLength(), m.config().contextLength());
             return new LoadedEngine(m, null, m.file(), context, options);
@@ -114,6 +114,9 @@ public final class LoadedEngine implements AutoCloseable {
 
     private static LoadedEngine loadGpu(GpuEngineProvider provider, GpuDevice device, Path path, ModelOptions options,
                                         Consumer<String> notices) {
+        if (options.quantize() != null) {
+            notices.accept("lfm4j: --quantize applies to the CPU engine; the GPU engine keeps F16 and re-encodes BF16 as Q8_0 itself");
+        }
         GGUFFile file = ModelFiles.open(path);
         try {
             int trained = Lfm2Config.from(file).contextLength();

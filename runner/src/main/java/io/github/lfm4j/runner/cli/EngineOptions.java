@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.ModelOptions;
 import picocli.CommandLine.Mixin;
@@ -41,6 +42,11 @@ final class EngineOptions {
                     + "as stored.")
     boolean repack;
 
+    @Option(names = "--quantize", paramLabel = "TYPE",
+            description = "CPU engine: quantize a float model's matrices (e.g. a BF16 checkpoint) at load, in memory: "
+                    + "q8_0 or q4_0 (as lfm4j convert --type would write them).")
+    String quantize;
+
     /** The parsed --device (a one-line error for an unknown name). */
     Device device() {
         return Device.parse(device);
@@ -48,6 +54,14 @@ final class EngineOptions {
 
     /** Device, threads and repacking from these options, with a context of {@code context} tokens. */
     ModelOptions modelOptions(int context) {
-        return new ModelOptions(device(), threads, context, repack);
+        GGMLType q = null;
+        if (quantize != null) {
+            q = switch (quantize.toLowerCase(java.util.Locale.ROOT)) {
+                case "q8_0" -> GGMLType.Q8_0;
+                case "q4_0" -> GGMLType.Q4_0;
+                default -> throw new IllegalArgumentException("--quantize takes q8_0 or q4_0, not '" + quantize + "'");
+            };
+        }
+        return new ModelOptions(device(), threads, context, repack).withQuantize(q);
     }
 }

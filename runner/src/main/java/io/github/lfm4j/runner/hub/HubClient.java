@@ -60,8 +60,13 @@ final class HubClient {
         return b.toString();
     }
 
+    /** A revision is one path segment: its slashes (refs/pr/1) are escaped, as huggingface_hub does. */
+    static String encodeRevision(String rev) {
+        return URLEncoder.encode(rev, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private URI resolveUrl(RepoRef ref, String path) {
-        return url("/" + ref.repo() + "/resolve/" + encodePath(ref.revision()) + "/" + encodePath(path));
+        return url("/" + ref.repo() + "/resolve/" + encodeRevision(ref.revision()) + "/" + encodePath(path));
     }
 
     private HttpRequest.Builder request(URI uri) {
@@ -74,37 +79,64 @@ final class HubClient {
         return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
     }
 
-    /** Every file of the revision (recursive listing). */
+    /** Every file of the revision (recursive listing, following the pages the Hub links with {@code rel="next"}). */
     List<RepoFile> listFiles(RepoRef ref) {
-        URI uri = url("/api/models/" + ref.repo() + "/tree/" + encodePath(ref.revision()) + "?recursive=true");
-        HttpResponse<String> r = send(request(uri).GET().build(), HttpResponse.BodyHandlers.ofString(), ref);
-        check(r, ref, null);
-        JsonNode list;
-        try {
-            list = new ObjectMapper().readTree(r.body());
-        } catch (IOException e) {
-            throw new HubException(uri + ": the file listing is not JSON");
-        }
-        if (list == null || !list.isArray()) throw new HubException(uri + ": the file listing is not a JSON array");
+        URI uri = url("/api/models/" + ref.repo() + "/tree/" + encodeRevision(ref.revision()) + "?recursive=true");
         List<RepoFile> out = new ArrayList<>();
-        for (JsonNode f : list) {
-            if (!f.path("type").asText("file").equals("file")) continue;
-            String path = f.path("path").asText(null);
-            if (path == null) continue;
-            long size = f.path("lfs").path("size").asLong(f.path("size").asLong(-1));
-            out.add(new RepoFile(path, size));
+        for (int page = 0; uri != null; page++) {
+            if (page > 1000) throw new HubException(ref.repo() + ": the file listing does not end");
+            HttpResponse<String> r = send(request(uri).GET().build(), HttpResponse.BodyHandlers.ofString(), ref);
+            check(r, ref, null);
+            JsonNode list;
+            try {
+                list = new ObjectMapper().readTree(r.body());
+            } catch (IOException e) {
+                throw new HubException(uri + ": the file listing is not JSON");
+            }
+            if (list == null || !list.isArray()) throw new HubException(uri + ": the file listing is not a JSON array");
+            for (JsonNode f : list) {
+                if (!f.path("type").asText("file").equals("file")) continue;
+                String path = f.path("path").asText(null);
+                if (path == null) continue;
+                long size = f.path("lfs").path("size").asLong(f.path("size").asLong(-1));
+                out.add(new RepoFile(path, size));
+            }
+            uri = nextPage(r, uri);
         }
         return out;
     }
 
+    /** The {@code Link: <URL>; rel="next"} of a paginated answer, or null. */
+    static URI nextPage(HttpResponse<?> r, URI current) {
+        for (String link : r.headers().allValues("Link")) {
+            for (String part : link.split(",")) {
+                int lt = part.indexOf('<'), gt = part.indexOf('>');
+                if (lt >= 0 && gt > lt && part.substring(gt).replace(" ", "").contains("rel=\"next\"")) {
+                    return current.resolve(part.substring(lt + 1, gt).strip());
+                }
+            }
+        }
+        return null;
+    }
+
     /** The commit, etag and size of one file (HEAD, the redirect not followed: the Hub's own headers carry them). */
     FileMeta head(RepoRef ref, String path) {
-        HttpResponse<Void> r = send(request(resolveUrl(ref, path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding(), ref);
+        // Relative redirects (a renamed repository) are the Hub's own and followed; an absolute one goes to the CDN,
+        // and the Hub's headers on it are what is needed, as huggingface_hub does.
+        URI uri = resolveUrl(ref, path);
+        HttpResponse<Void> r;
+        for (int hop = 0; ; hop++) {
+            r = send(request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Accept-Encoding", "identity").build(),
+                    HttpResponse.BodyHandlers.discarding(), ref);
+            Optional<String> loc = header(r, "Location");
+            if (r.statusCode() / 100 != 3 || loc.isEmpty() || URI.create(loc.get()).getHost() != null || hop >= MAX_REDIRECTS) break;
+            uri = uri.resolve(loc.get());
+        }
         if (r.statusCode() / 100 != 3) check(r, ref, path);
-        String commit = header(r, "X-Repo-Commit").orElse(null);
-        String etag = header(r, "X-Linked-Etag").or(() -> header(r, "ETag")).map(HubClient::cleanEtag).orElse(null);
-        long size = header(r, "X-Linked-Size").or(() -> r.statusCode() == 200 ? header(r, "Content-Length") : Optional.empty())
+        HttpResponse<Void> h = r;
+        String commit = header(h, "X-Repo-Commit").orElse(null);
+        String etag = header(h, "X-Linked-Etag").or(() -> header(h, "ETag")).map(HubClient::cleanEtag).orElse(null);
+        long size = header(h, "X-Linked-Size").or(() -> h.statusCode() == 200 ? header(h, "Content-Length") : Optional.empty())
                 .map(Long::parseLong).orElse(-1L);
         if (commit == null || !commit.matches("[0-9a-f]{40}")) throw new HubException(ref.repo() + "/" + path + ": the Hub sent no commit id (X-Repo-Commit)");
         if (etag == null || !etag.matches("[0-9a-f]{40}|[0-9a-f]{64}")) throw new HubException(ref.repo() + "/" + path + ": the Hub sent no usable ETag");
@@ -131,7 +163,7 @@ final class HubClient {
         }
         URI uri = resolveUrl(ref, meta.path());
         for (int hop = 0; ; hop++) {
-            HttpRequest.Builder b = request(uri).GET();
+            HttpRequest.Builder b = request(uri).GET().header("Accept-Encoding", "identity");
             if (have > 0) b.header("Range", "bytes=" + have + "-");
             HttpResponse<InputStream> r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream(), ref);
             int status = r.statusCode();
@@ -176,9 +208,9 @@ final class HubClient {
         try {
             return http.send(req, handler);
         } catch (ConnectException e) {
-            throw new HubException("cannot connect to " + settings.endpoint() + " (offline? --offline or HF_HUB_OFFLINE=1 uses the cache only)");
+            throw new HubException("cannot connect to " + settings.endpoint() + " (offline? --offline or HF_HUB_OFFLINE=1 uses the cache only)", true);
         } catch (HttpTimeoutException e) {
-            throw new HubException(req.uri().getHost() + ": timed out");
+            throw new HubException(req.uri().getHost() + ": timed out", true);
         } catch (IOException e) {
             throw new HubException(ref.repo() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  */
 public final class HubModels {
     static final int ATTEMPTS = 5;
+    /** Files smaller than this download without progress output. */
+    static final long QUIET_BELOW = 256 << 10;
 
     private final HubSettings settings;
     private final HubCache cache;
@@ -44,7 +46,21 @@ public final class HubModels {
 
     /** The local path of {@code ref}'s model, downloaded first unless cached (or unless offline). */
     public Path resolve(RepoRef ref) {
-        return settings.offline() ? resolveOffline(ref) : resolveOnline(ref);
+        if (settings.offline()) return resolveOffline(ref);
+        try {
+            return resolveOnline(ref);
+        } catch (HubException e) {
+            // No connection at all: what the cache holds still runs (huggingface_hub falls back the same way).
+            if (!e.unreachable() || cache.commit(ref) == null) throw e;
+            Path cached;
+            try {
+                cached = resolveOffline(ref);
+            } catch (HubException notCached) {
+                throw e;
+            }
+            if (progressOut != null) progressOut.println("lfm4j: " + e.getMessage() + "; using the cached " + ref);
+            return cached;
+        }
     }
 
     private Path resolveOnline(RepoRef ref) {
@@ -104,7 +120,8 @@ public final class HubModels {
         Path part = cache.incomplete(ref, meta.etag());
         Files.createDirectories(part.getParent());
         String name = meta.path().substring(meta.path().lastIndexOf('/') + 1);
-        DownloadProgress progress = progressOut == null ? DownloadProgress.none()
+        // Small files (configs, tokenizers) arrive in a blink: progress lines would only be noise.
+        DownloadProgress progress = progressOut == null || (meta.size() >= 0 && meta.size() < QUIET_BELOW) ? DownloadProgress.none()
                 : new DownloadProgress(progressOut, terminal, name, meta.size());
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -58,4 +58,12 @@ class HfCheckpointCliTest {
         Files.writeString(empty.resolve("config.json"), "{\"model_type\":\"gpt2\"}");
         assertTrue(CliRun.of("generate", "-m", empty.toString(), "-p", "x").oneErrorLine().contains("model_type 'gpt2' is not supported"));
     }
+
+    @Test
+    void quantizeAtLoad() throws Exception {
+        CliRun g = CliRun.of("generate", "-m", CKPT.toString(), "--quantize", "q8_0", "--tokens", "1,400,755,762,778", "-n", "1", "--temp", "0", "--json", "-t", "1");
+        assertEquals(0, g.exit(), g.err());
+        assertEquals(397, new ObjectMapper().readTree(g.out()).get("tokens").get(0).asInt()); // transformers' first token
+        assertTrue(CliRun.of("generate", "-m", CKPT.toString(), "--quantize", "q5_k", "-p", "x").oneErrorLine().contains("q8_0 or q4_0"));
+    }
 }

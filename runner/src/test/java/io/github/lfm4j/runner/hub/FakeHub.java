@@ -40,6 +40,8 @@ public final class FakeHub implements AutoCloseable {
     final List<String> cdnRanges = new CopyOnWriteArrayList<>();
     final List<String> cdnAuthorization = new CopyOnWriteArrayList<>();
     final AtomicInteger apiCalls = new AtomicInteger();
+    /** List one file per page, linking the next page as the Hub does ({@code Link: <...>; rel="next"}). */
+    volatile boolean paginate;
 
     public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -85,10 +87,19 @@ public final class FakeHub implements AutoCloseable {
             }
             if (api) {
                 ArrayNode list = new ObjectMapper().createArrayNode();
-                repo.files.forEach((name, bytes) -> {
+                List<String> names = new java.util.ArrayList<>(repo.files.keySet());
+                String q = ex.getRequestURI().getQuery();
+                int cursor = q != null && q.contains("cursor=") ? Integer.parseInt(q.replaceAll(".*cursor=(\\d+).*", "$1")) : 0;
+                List<String> page = paginate ? names.subList(cursor, Math.min(cursor + 1, names.size())) : names;
+                list.addObject().put("type", "directory").put("path", "sub").put("oid", "0");
+                for (String name : page) {
+                    byte[] bytes = repo.files.get(name);
                     var f = list.addObject().put("type", "file").put("path", name).put("size", bytes.length).put("oid", gitSha1(bytes));
                     if (isLfs(name)) f.putObject("lfs").put("oid", sha256(bytes)).put("size", bytes.length);
-                });
+                }
+                if (paginate && cursor + 1 < names.size()) {
+                    ex.getResponseHeaders().add("Link", "<" + ex.getRequestURI().getPath() + "?recursive=true&cursor=" + (cursor + 1) + ">; rel=\"next\"");
+                }
                 send(ex, 200, list.toString());
                 return;
             }
@@ -210,6 +221,8 @@ public final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (closed.compareAndSet(false, true)) server.stop(0);
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 }

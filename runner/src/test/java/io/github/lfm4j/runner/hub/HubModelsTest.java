@@ -196,4 +196,21 @@ class HubModelsTest {
             assertEquals(64, m.config().dim());
         }
     }
+
+    @Test
+    void followsAPaginatedListing() throws Exception {
+        hub.paginate = true;
+        assertArrayEquals(q4, Files.readAllBytes(resolve("org/tiny-GGUF:Q4_0")));
+        error(() -> resolve("org/tiny-GGUF:Q5_0"), "available: tiny-Q4_0.gguf, tiny-Q8_0.gguf");
+    }
+
+    @Test
+    void anUnreachableHubFallsBackToTheCache() throws Exception {
+        Path p = resolve("org/tiny-GGUF:Q8_0");
+        hub.close();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(p, models(null, false, new PrintStream(log, true, StandardCharsets.UTF_8)).resolve(RepoRef.parse("org/tiny-GGUF:Q8_0", null)));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("cannot connect") && log.toString(StandardCharsets.UTF_8).contains("using the cached"), log.toString());
+        error(() -> resolve("org/other"), "cannot connect");
+    }
 }
