@@ -39,9 +39,9 @@ final class HubOptions {
 
     /** The model a command runs: {@code -m PATH} or {@code -hf REPO} (exactly one of them). */
     Path modelPath(Path model) {
-        if (model != null && repo != null) throw new IllegalArgumentException("give either -m or -hf, not both");
+        if (model != null && repo != null) throw new UsageException("give either -m or -hf, not both");
         if (model != null) return model;
         if (repo != null) return resolve(repo);
-        throw new IllegalArgumentException("no model: give -m FILE|DIR or -hf ORG/NAME[:QUANT]");
+        throw new UsageException("missing required option: '--model=FILE' (or -hf ORG/NAME[:QUANT])");
     }
 }

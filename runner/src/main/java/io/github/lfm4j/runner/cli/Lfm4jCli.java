@@ -45,6 +45,10 @@ public final class Lfm4jCli implements Runnable {
 
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         if (System.getenv("LFM4J_DEBUG") != null) e.printStackTrace();
+        if (e instanceof UsageException) {
+            cl.getErr().println("lfm4j: " + firstLine(e.getMessage()) + " (see --help)");
+            return USAGE_ERROR;
+        }
         cl.getErr().println("lfm4j: " + oneLine(e));
         return 1;
     }

@@ -84,7 +84,9 @@ class HubCommandsTest {
         assertTrue(CliRun.of("pull", "nope").oneErrorLine().contains("not a Hugging Face model name"));
         assertTrue(CliRun.of("pull", "org/missing").oneErrorLine().contains("HTTP 404"));
         assertTrue(CliRun.of("generate", "-hf", "org/tiny-GGUF:Q8_0", "-m", "x.gguf", "-p", "hi").oneErrorLine().contains("not both"));
-        assertTrue(CliRun.of("generate", "-p", "hi").oneErrorLine().contains("no model"));
+        CliRun none = CliRun.of("generate", "-p", "hi");
+        assertEquals(Lfm4jCli.USAGE_ERROR, none.exit());
+        assertTrue(none.oneErrorLine().contains("--model"));
         assertTrue(CliRun.of("info", "-hf", "org/tiny-GGUF:Q2_K").oneErrorLine().contains("available: tiny-F32.gguf, tiny-Q8_0.gguf"));
     }
 }
