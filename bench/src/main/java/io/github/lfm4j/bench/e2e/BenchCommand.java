@@ -1,6 +1,10 @@
 package io.github.lfm4j.bench.e2e;
 
 import io.github.lfm4j.kernels.cache.KvCacheType;
+import io.github.lfm4j.model.ModelFiles;
+import io.github.lfm4j.runner.hub.HubModels;
+import io.github.lfm4j.runner.hub.HubSettings;
+import io.github.lfm4j.runner.hub.RepoRef;
 import io.github.lfm4j.runner.api.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,8 +32,18 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file or Hugging Face checkpoint directory.")
     Path model;
+
+    @Option(names = {"-hf", "--hf-repo"}, paramLabel = "ORG/NAME[:QUANT]",
+            description = "Model from the Hugging Face Hub (downloaded into the huggingface_hub cache unless there).")
+    String hfRepo;
+
+    @Option(names = "--hf-token", paramLabel = "TOKEN", description = "Hub token (default: $HF_TOKEN).")
+    String hfToken;
+
+    @Option(names = "--offline", description = "Take -hf models from the cache only (also HF_HUB_OFFLINE=1).")
+    boolean offline;
 
     @Option(names = "--synthetic", paramLabel = "NAME",
             description = "Synthetic model <preset>-<type> (any synth --type), e.g. 1.2b-q4_0, 1.2b-q4_k_m, tiny-q8_0; generated once into the cache.")
@@ -105,8 +119,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((model == null) == (synthetic == null)) {
-            throw new IllegalArgumentException("give the model either as -m FILE or as --synthetic NAME");
+        if ((model != null ? 1 : 0) + (synthetic != null ? 1 : 0) + (hfRepo != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give the model as one of -m FILE, -hf ORG/NAME[:QUANT] or --synthetic NAME");
         }
         PrintWriter err = spec.commandLine().getErr();
         BenchSettings settings = settings();
@@ -189,7 +203,12 @@ public final class BenchCommand implements Callable<Integer> {
             Path dir = cacheDir != null ? cacheDir : SyntheticModels.defaultCacheDir();
             return SyntheticModels.obtain(synthetic, dir, progress::note);
         }
-        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
+        if (hfRepo != null) {
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            return new HubModels(HubSettings.fromEnvironment(hfToken, offline), System.err, terminal)
+                    .resolve(RepoRef.parse(hfRepo, null));
+        }
+        ModelFiles.requireExists(model);
         return model;
     }
 

@@ -1,5 +1,6 @@
 package io.github.lfm4j.bench.e2e;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.GGUFTensorInfo;
@@ -26,7 +27,7 @@ public record ModelInfo(Path file, String name, long sizeBytes, long params, int
             14, "Q4_K_S", 15, "Q4_K_M", 16, "Q5_K_S", 17, "Q5_K_M", 18, "Q6_K");
 
     public static ModelInfo read(Path file) {
-        try (GGUFFile f = GGUFFile.open(file)) {
+        try (GGUFFile f = ModelFiles.open(file)) {
             int context = Lfm2Config.from(f).contextLength();
             long size = 0, params = 0;
             Map<GGMLType, Long> bytesByType = new EnumMap<>(GGMLType.class);

@@ -45,8 +45,8 @@ class BenchErrorsTest {
     @Test
     void badOptions() throws Exception {
         String cache = dir.resolve("cache").toString();
-        assertEquals("lfm4j: give the model either as -m FILE or as --synthetic NAME", error("bench"));
-        assertEquals("lfm4j: give the model either as -m FILE or as --synthetic NAME",
+        assertEquals("lfm4j: give the model as one of -m FILE, -hf ORG/NAME[:QUANT] or --synthetic NAME", error("bench"));
+        assertEquals("lfm4j: give the model as one of -m FILE, -hf ORG/NAME[:QUANT] or --synthetic NAME",
                 error("bench", "-m", "x.gguf", "--synthetic", "tiny-q8_0"));
         assertEquals("lfm4j: model file not found: " + dir.resolve("none.gguf"),
                 error("bench", "-m", dir.resolve("none.gguf").toString()));

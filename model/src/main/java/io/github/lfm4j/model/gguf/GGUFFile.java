@@ -49,13 +49,44 @@ public final class GGUFFile implements AutoCloseable {
     private final Map<String, GGUFTensorInfo> tensorsByName;
     private final int alignment;
     private final long dataOffset;
+    /** Tensor bytes by name for an {@link #assembled} view (no file of its own); null for a real GGUF file. */
+    private final Map<String, MemorySegment> assembledData;
+    private final long assembledBytes;
 
     private long pos; // parse cursor, used only while opening
+
+    private GGUFFile(Path path, Arena arena, Map<String, GGUFValue> metadata, List<Tensor> tensors, long sourceBytes) {
+        this.path = path;
+        this.arena = arena;
+        this.file = null;
+        this.version = 3;
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.alignment = DEFAULT_ALIGNMENT;
+        this.dataOffset = 0;
+        List<GGUFTensorInfo> infos = new ArrayList<>(tensors.size());
+        Map<String, GGUFTensorInfo> byName = new HashMap<>();
+        Map<String, MemorySegment> data = new HashMap<>();
+        for (Tensor t : tensors) {
+            if (t.data().byteSize() != t.info().byteSize()) {
+                throw new IllegalArgumentException("tensor '" + t.name() + "' has " + t.data().byteSize()
+                        + " bytes, its shape and type need " + t.info().byteSize());
+            }
+            if (byName.put(t.name(), t.info()) != null) throw fail("duplicate tensor name '" + t.name() + "'");
+            infos.add(t.info());
+            data.put(t.name(), t.data());
+        }
+        this.tensorInfos = Collections.unmodifiableList(infos);
+        this.tensorsByName = byName;
+        this.assembledData = data;
+        this.assembledBytes = sourceBytes;
+    }
 
     private GGUFFile(Path path, Arena arena, MemorySegment file) {
         this.path = path;
         this.arena = arena;
         this.file = file;
+        this.assembledData = null;
+        this.assembledBytes = 0;
         int magic = readI32("magic");
         if (magic != MAGIC) {
             throw fail("not a GGUF file (bad magic " + String.format("0x%08x", magic) + ")");
@@ -143,6 +174,24 @@ public final class GGUFFile implements AutoCloseable {
         }
     }
 
+    /**
+     * A GGUF view of a model stored in another container (a Hugging Face checkpoint directory): metadata and tensors
+     * under GGUF names, so that everything reading GGUF files (config, weights, tokenizer, chat template) reads it
+     * unchanged. The tensors' bytes are slices of mappings owned by {@code arena}, which {@link #close()} closes.
+     *
+     * @param source      where the model came from, used in messages and as {@link #path()}
+     * @param sourceBytes the size of the files it was assembled from ({@link #fileSize()})
+     */
+    public static GGUFFile assembled(Path source, Arena arena, Map<String, GGUFValue> metadata, List<Tensor> tensors,
+                                     long sourceBytes) {
+        return new GGUFFile(source, arena, metadata, tensors, sourceBytes);
+    }
+
+    /** True for an {@link #assembled} view, false for a GGUF file. */
+    public boolean isAssembled() {
+        return assembledData != null;
+    }
+
     // ---- accessors --------------------------------------------------------------------------------------------
 
     public Path path() {
@@ -154,7 +203,7 @@ public final class GGUFFile implements AutoCloseable {
     }
 
     public long fileSize() {
-        return file.byteSize();
+        return file != null ? file.byteSize() : assembledBytes;
     }
 
     public int alignment() {
@@ -186,7 +235,9 @@ public final class GGUFFile implements AutoCloseable {
     /** The named tensor with its mapped bytes, or null when the file has no such tensor. */
     public Tensor tensor(String name) {
         GGUFTensorInfo info = tensorsByName.get(name);
-        return info == null ? null : new Tensor(info, file.asSlice(dataOffset + info.offset(), info.byteSize()));
+        if (info == null) return null;
+        if (assembledData != null) return new Tensor(info, assembledData.get(name));
+        return new Tensor(info, file.asSlice(dataOffset + info.offset(), info.byteSize()));
     }
 
     public Object get(String key) {

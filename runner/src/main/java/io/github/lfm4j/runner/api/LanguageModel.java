@@ -10,12 +10,16 @@ import io.github.lfm4j.runner.generation.CachedSession;
 import io.github.lfm4j.runner.generation.PromptRenderer;
 import io.github.lfm4j.runner.generation.SessionPool;
 import io.github.lfm4j.runner.generation.TextGenerator;
+import io.github.lfm4j.runner.hub.HubModels;
+import io.github.lfm4j.runner.hub.HubSettings;
+import io.github.lfm4j.runner.hub.RepoRef;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * An LFM2 / LFM2.5 model loaded from a GGUF file, ready to chat and complete text. The entry point of the library:
+ * An LFM2 / LFM2.5 model loaded from a GGUF file, a Hugging Face checkpoint directory or the Hub by name, ready
+ * to chat and complete text. The entry point of the library:
  *
  * <pre>{@code
  * try (LanguageModel model = LanguageModel.load(Path.of("LFM2.5-1.2B-Thinking-Q4_0.gguf"));
@@ -77,6 +81,18 @@ public final class LanguageModel implements AutoCloseable {
             engine.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads a model named on the Hugging Face Hub ({@code ORG/NAME[:QUANT]}, as {@code lfm4j pull} takes it),
+     * downloading it into the huggingface_hub cache unless it is there. {@code hub} says where the Hub and the cache
+     * are ({@link HubSettings#fromEnvironment}: HF_ENDPOINT, HF_HOME, HF_TOKEN, HF_HUB_OFFLINE); download progress
+     * goes to {@code progress} (a line per 10 %), or nowhere when it is null.
+     *
+     * @throws IllegalStateException (one line) when the download fails or the model is neither cached nor reachable
+     */
+    public static LanguageModel load(RepoRef model, HubSettings hub, java.io.PrintStream progress, ModelOptions options) {
+        return load(new HubModels(hub, progress, false).resolve(model), options);
     }
 
     /** A conversation with no system prompt and no tools, generating with {@link GenerationOptions#defaults()}. */

@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.api;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
@@ -66,7 +67,7 @@ public final class LoadedEngine implements AutoCloseable {
      * @throws IllegalStateException    (one line) for {@link Device#GPU} without a usable GPU engine or device
      */
     public static LoadedEngine load(Path path, ModelOptions options, Consumer<String> notices) {
-        if (!Files.isRegularFile(path)) throw new IllegalArgumentException("model file not found: " + path);
+        ModelFiles.requireExists(path);
         return switch (options.device()) {
             case CPU -> loadCpu(path, options);
             case GPU -> {
@@ -101,7 +102,7 @@ public final class LoadedEngine implements AutoCloseable {
     }
 
     private static LoadedEngine loadCpu(Path path, ModelOptions options) {
-        Lfm2Model m = Lfm2Model.load(path, options.threads(), options.repack());
+        Lfm2Model m = Lfm2Model.load(path, options.threads(), options.repack(), options.quantize());
         try {
             int context = resolveContext(options.contextSize(), m.config().contextLength(), m.config().contextLength());
             return new LoadedEngine(m, null, m.file(), context, options);
@@ -113,7 +114,10 @@ public final class LoadedEngine implements AutoCloseable {
 
     private static LoadedEngine loadGpu(GpuEngineProvider provider, GpuDevice device, Path path, ModelOptions options,
                                         Consumer<String> notices) {
-        GGUFFile file = GGUFFile.open(path);
+        if (options.quantize() != null) {
+            notices.accept("lfm4j: --quantize applies to the CPU engine; the GPU engine keeps F16 and re-encodes BF16 as Q8_0 itself");
+        }
+        GGUFFile file = ModelFiles.open(path);
         try {
             int trained = Lfm2Config.from(file).contextLength();
             int context = resolveContext(options.contextSize(), trained, Math.min(trained, GPU_DEFAULT_CONTEXT));

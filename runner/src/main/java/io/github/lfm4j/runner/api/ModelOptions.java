@@ -1,6 +1,7 @@
 package io.github.lfm4j.runner.api;
 
 import io.github.lfm4j.kernels.cache.KvCacheType;
+import io.github.lfm4j.model.gguf.GGMLType;
 
 /**
  * How to load a model.
@@ -18,12 +19,23 @@ import io.github.lfm4j.kernels.cache.KvCacheType;
  * @param cacheTypeK  how the KV cache stores keys ({@code -ctk}); null: the engine's default ({@link KvCacheType#DEFAULT
  *                    f16} on the CPU, f32 on the GPU engine until it stores other types)
  * @param cacheTypeV  how the KV cache stores values ({@code -ctv}); null: the engine's default, as for keys
+ * @param quantize    CPU engine: quantize a float model's matrices (a BF16 checkpoint) at load to Q8_0 or Q4_0, in
+ *                    memory, as {@code lfm4j convert --type} would; null runs the weights as stored
  */
 public record ModelOptions(Device device, int threads, int contextSize, boolean repack,
-                           KvCacheType cacheTypeK, KvCacheType cacheTypeV) {
+                           KvCacheType cacheTypeK, KvCacheType cacheTypeV, GGMLType quantize) {
 
     public ModelOptions {
         if (device == null) device = Device.AUTO;
+        if (quantize != null && quantize != GGMLType.Q8_0 && quantize != GGMLType.Q4_0) {
+            throw new IllegalArgumentException("quantize at load to q8_0 or q4_0, not " + quantize.name().toLowerCase());
+        }
+    }
+
+    /** Weights as stored. */
+    public ModelOptions(Device device, int threads, int contextSize, boolean repack, KvCacheType cacheTypeK,
+                        KvCacheType cacheTypeV) {
+        this(device, threads, contextSize, repack, cacheTypeK, cacheTypeV, null);
     }
 
     /** With the default f16 KV cache. */
@@ -42,23 +54,28 @@ public record ModelOptions(Device device, int threads, int contextSize, boolean 
     }
 
     public ModelOptions withDevice(Device d) {
-        return new ModelOptions(d, threads, contextSize, repack, cacheTypeK, cacheTypeV);
+        return new ModelOptions(d, threads, contextSize, repack, cacheTypeK, cacheTypeV, quantize);
     }
 
     public ModelOptions withThreads(int n) {
-        return new ModelOptions(device, n, contextSize, repack, cacheTypeK, cacheTypeV);
+        return new ModelOptions(device, n, contextSize, repack, cacheTypeK, cacheTypeV, quantize);
     }
 
     public ModelOptions withContextSize(int tokens) {
-        return new ModelOptions(device, threads, tokens, repack, cacheTypeK, cacheTypeV);
+        return new ModelOptions(device, threads, tokens, repack, cacheTypeK, cacheTypeV, quantize);
     }
 
     public ModelOptions withRepack(boolean on) {
-        return new ModelOptions(device, threads, contextSize, on, cacheTypeK, cacheTypeV);
+        return new ModelOptions(device, threads, contextSize, on, cacheTypeK, cacheTypeV, quantize);
     }
 
     /** Keys and values stored as {@code k} and {@code v}. */
     public ModelOptions withCacheTypes(KvCacheType k, KvCacheType v) {
-        return new ModelOptions(device, threads, contextSize, repack, k, v);
+        return new ModelOptions(device, threads, contextSize, repack, k, v, quantize);
+    }
+
+    /** The matrices of a float model quantized at load to {@code type} (Q8_0 or Q4_0), or as stored (null). */
+    public ModelOptions withQuantize(GGMLType type) {
+        return new ModelOptions(device, threads, contextSize, repack, cacheTypeK, cacheTypeV, type);
     }
 }

@@ -73,7 +73,7 @@ public final class ChatCommand implements Callable<Integer> {
         ModelOptions mo = engine.modelOptions(context);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && System.console().isTerminal();
-        try (LanguageModel m = LanguageModel.load(engine.model, mo);
+        try (LanguageModel m = LanguageModel.load(engine.model(), mo);
              ChatSession chat = m.newChat(system, List.of())) {
             GenerationOptions options = GenerationOptions.defaults().withSampling(sampling.toParams()).withMaxTokens(maxTokens)
                     .withThinkingBudget(thinkBudget).withThinking(!noThink).withGrammar(grammar);

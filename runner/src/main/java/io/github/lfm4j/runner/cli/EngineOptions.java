@@ -1,8 +1,10 @@
 package io.github.lfm4j.runner.cli;
 
 import io.github.lfm4j.kernels.cache.KvCacheType;
+import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.runner.api.Device;
 import io.github.lfm4j.runner.api.ModelOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -10,8 +12,19 @@ import java.nio.file.Path;
 /** The model file, device and worker threads, shared by the commands that load a model for inference ({@code @Mixin}). */
 final class EngineOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file, or a Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json).")
     Path model;
+
+    @Mixin
+    HubOptions hub = new HubOptions();
+
+    private Path resolved;
+
+    /** The model's local path: {@code -m}, or {@code -hf}'s download (once). */
+    Path model() {
+        if (resolved == null) resolved = hub.modelPath(model);
+        return resolved;
+    }
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0",
             description = "Worker threads; 0 = all processors (default).")
@@ -38,6 +51,11 @@ final class EngineOptions {
             description = "KV cache type for values: f32, f16 or q8_0 (default: as for keys).")
     String cacheTypeV;
 
+    @Option(names = "--quantize", paramLabel = "TYPE",
+            description = "CPU engine: quantize a float model's matrices (e.g. a BF16 checkpoint) at load, in memory: "
+                    + "q8_0 or q4_0 (as lfm4j convert --type would write them).")
+    String quantize;
+
     /** The parsed --device (a one-line error for an unknown name). */
     Device device() {
         return Device.parse(device);
@@ -45,7 +63,16 @@ final class EngineOptions {
 
     /** Device, threads, repacking and KV cache types from these options, with a context of {@code context} tokens. */
     ModelOptions modelOptions(int context) {
-        return new ModelOptions(device(), threads, context, repack, cacheType(cacheTypeK), cacheType(cacheTypeV));
+        GGMLType q = null;
+        if (quantize != null) {
+            q = switch (quantize.toLowerCase(java.util.Locale.ROOT)) {
+                case "q8_0" -> GGMLType.Q8_0;
+                case "q4_0" -> GGMLType.Q4_0;
+                default -> throw new IllegalArgumentException("--quantize takes q8_0 or q4_0, not '" + quantize + "'");
+            };
+        }
+        return new ModelOptions(device(), threads, context, repack, cacheType(cacheTypeK), cacheType(cacheTypeV))
+                .withQuantize(q);
     }
 
     /** A parsed cache type, null (the engine's default) when not given. */

@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.ModelFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.GGUFFormatException;
@@ -94,15 +95,15 @@ public final class GenerateCommand implements Callable<Integer> {
         if (structured.grammar() != null) {
             throw new IllegalArgumentException("--json-schema, --grammar and --json-object work with a text prompt (-p)");
         }
-        if (!Files.isRegularFile(engine.model)) throw new IllegalArgumentException("model file not found: " + engine.model);
+        ModelFiles.requireExists(engine.model());
         if (maxTokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + maxTokens);
         if (topLogprobs < 0) throw new IllegalArgumentException("--top-logprobs must be >= 0, got " + topLogprobs);
         SamplerParams params = sampling.toParams();
 
-        int ctx = context != null ? context : defaultContext(engine.model);
+        int ctx = context != null ? context : defaultContext(engine.model());
         ModelOptions mo = engine.modelOptions(ctx);
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedEngine m = LoadedEngine.load(engine.model, mo, err::println)) {
+        try (LoadedEngine m = LoadedEngine.load(engine.model(), mo, err::println)) {
             Tokenizer tokenizer = tokenizer(m.file());
             EngineSession session = m.newSession();
             session.checkCapacity(tokens.length, maxTokens);
@@ -136,8 +137,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /** {@link #DEFAULT_CONTEXT}, or the model's trained context if smaller. */
     static int defaultContext(Path model) {
-        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
-        try (GGUFFile f = GGUFFile.open(model)) {
+        ModelFiles.requireExists(model);
+        try (GGUFFile f = ModelFiles.open(model)) {
             return Math.min(DEFAULT_CONTEXT, Lfm2Config.from(f).contextLength());
         }
     }

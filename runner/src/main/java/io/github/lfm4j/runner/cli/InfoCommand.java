@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.ModelFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,8 +28,11 @@ public final class InfoCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF file")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF file or Hugging Face checkpoint directory")
     Path model;
+
+    @picocli.CommandLine.Mixin
+    HubOptions hub = new HubOptions();
 
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
             description = "context length for the KV cache estimate (default: the model's context length)")
@@ -48,7 +52,7 @@ public final class InfoCommand implements Runnable {
     @Override
     public void run() {
         if (context != null && context < 1) throw new IllegalArgumentException("context size must be at least 1, got " + context);
-        try (GGUFFile f = GGUFFile.open(model)) {
+        try (GGUFFile f = ModelFiles.open(hub.modelPath(model))) {
             ModelSummary s = ModelSummary.of(f, context == null ? 0 : context, KvCacheType.parse(cacheTypeK),
                     KvCacheType.parse(cacheTypeV));
             PrintWriter out = spec.commandLine().getOut();
@@ -59,7 +63,8 @@ public final class InfoCommand implements Runnable {
     }
 
     static void printText(ModelSummary s, PrintWriter out) {
-        row(out, "file", s.file() + " (" + bytes(s.fileSize()) + ", GGUF v" + s.ggufVersion() + ")");
+        row(out, "file", s.file() + " (" + bytes(s.fileSize()) + ", "
+                + (s.ggufVersion() > 0 ? "GGUF v" + s.ggufVersion() : "Hugging Face checkpoint, safetensors") + ")");
         if (s.name() != null) row(out, "name", s.name());
         String arch = s.architecture() == null ? "(not set)" : s.architecture();
         if (s.architecture() != null && !Lfm2Config.ARCH.equals(s.architecture())) arch += " (lfm4j runs only lfm2)";
@@ -109,7 +114,8 @@ public final class InfoCommand implements Runnable {
         ObjectNode o = m.createObjectNode();
         o.put("file", s.file());
         o.put("file_size", s.fileSize());
-        o.put("gguf_version", s.ggufVersion());
+        o.put("format", s.ggufVersion() > 0 ? "gguf" : "hf-checkpoint");
+        if (s.ggufVersion() > 0) o.put("gguf_version", s.ggufVersion());
         if (s.name() != null) o.put("name", s.name());
         if (s.architecture() != null) o.put("architecture", s.architecture());
         Lfm2Config c = s.config();

@@ -30,6 +30,9 @@ public final class Lfm4jCli implements Runnable {
         CommandLine cl = new CommandLine(new Lfm4jCli());
         cl.addSubcommand("info", new InfoCommand());
         cl.addSubcommand("synth", new SynthCommand());
+        cl.addSubcommand(new ConvertCommand());
+        cl.addSubcommand(new PullCommand());
+        cl.addSubcommand(new ModelsCommand());
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ChatCommand());
@@ -42,6 +45,10 @@ public final class Lfm4jCli implements Runnable {
 
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         if (System.getenv("LFM4J_DEBUG") != null) e.printStackTrace();
+        if (e instanceof UsageException) {
+            cl.getErr().println("lfm4j: " + firstLine(e.getMessage()) + " (see --help)");
+            return USAGE_ERROR;
+        }
         cl.getErr().println("lfm4j: " + oneLine(e));
         return 1;
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * needs a part of the file the model may lack (LFM2 hyperparameters, tensors, a tokenizer) is null when absent, so
  * vocabulary-only files and other architectures are described as far as they can be. {@code vocabSize} is the
  * model's (rows of token_embd) when it has LFM2 hyperparameters, else the tokenizer's; {@code tokenCount} is always
- * the tokenizer's.
+ * the tokenizer's. {@code ggufVersion} is 0 for a Hugging Face checkpoint directory.
  */
 record ModelSummary(String file, long fileSize, int ggufVersion, String name, String architecture,
                     Lfm2Config config, String configProblem, String weightsProblem,
@@ -77,7 +77,7 @@ record ModelSummary(String file, long fileSize, int ggufVersion, String name, St
                     new Special(id, tokens != null && id >= 0 && id < tokens.length ? tokens[id] : null));
         }
         int ctx = requestedContext > 0 ? requestedContext : config != null ? config.contextLength() : 0;
-        return new ModelSummary(f.path().toString(), f.fileSize(), f.version(), f.getString("general.name", null), arch,
+        return new ModelSummary(f.path().toString(), f.fileSize(), f.isAssembled() ? 0 : f.version(), f.getString("general.name", null), arch,
                 config, configProblem, weightsProblem, f.tensorInfos().size(), types, bytes, vocab,
                 tokens == null ? null : tokens.length,
                 f.getString("tokenizer.ggml.model", null), merges == null ? null : merges.length(), specials,

@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.runner.api.LanguageModel;
 import io.github.lfm4j.runner.api.ModelOptions;
 import io.github.lfm4j.runner.server.OpenAiServer;
@@ -73,8 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, maxBody, null,
                 quiet ? null : line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line));
-        Path model = engine.model;
-        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("model file not found: " + model);
+        Path model = engine.model();
+        ModelFiles.requireExists(model);
         if (context < 0) throw new IllegalArgumentException("-c must be >= 0, got " + context);
         ModelOptions options = engine.modelOptions(context);
         String modelId = alias != null ? alias : model.getFileName().toString();

@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.ModelFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lfm4j.model.chat.ChatMessage;
 import io.github.lfm4j.model.grammar.Grammar;
@@ -31,13 +32,13 @@ final class TextGenerateMode {
     record Request(EngineOptions engine, String prompt, boolean chat, int maxTokens, SamplerParams sampling,
                    Integer context, int topLogprobs, boolean json, Grammar grammar) {
         Path model() {
-            return engine.model;
+            return engine.model();
         }
     }
 
     static int run(Request q, PrintWriter out, PrintWriter err) {
         if (q.maxTokens() < 1) throw new IllegalArgumentException("-n must be >= 1 with a text prompt, got " + q.maxTokens());
-        if (!Files.isRegularFile(q.model())) throw new IllegalArgumentException("model file not found: " + q.model());
+        ModelFiles.requireExists(q.model());
         int ctx = q.context() != null ? q.context() : GenerateCommand.defaultContext(q.model());
         ModelOptions mo = q.engine().modelOptions(ctx);
         try (LanguageModel m = LanguageModel.load(q.model(), mo)) {

@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.cli;
 
+import io.github.lfm4j.model.ModelFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.tokenizer.Tokenizer;
@@ -29,9 +30,12 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
-            description = "GGUF model or vocabulary file.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "GGUF model or vocabulary file, or a Hugging Face checkpoint directory.")
     Path model;
+
+    @picocli.CommandLine.Mixin
+    HubOptions hub = new HubOptions();
 
     @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "Text to tokenize.")
     String prompt;
@@ -49,7 +53,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (GGUFFile file = GGUFFile.open(model)) {
+        try (GGUFFile file = ModelFiles.open(hub.modelPath(model))) {
             Tokenizer tokenizer = Tokenizer.fromGGUF(file);
             int[] ids = tokenizer.encode(prompt, !noBos, special);
             if (json) {

@@ -1,8 +1,10 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.kernels.cache.KvCacheType;
 import io.github.lfm4j.kernels.cpu.MatrixKernel;
 import io.github.lfm4j.kernels.cpu.Parallel;
+import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.Tensor;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
@@ -95,7 +97,15 @@ public final class Lfm2Model implements AutoCloseable {
      *                MatrixKernel#repacked}); false keeps every matrix memory-mapped as stored
      */
     public static Lfm2Model load(Path path, int threads, boolean repack) {
-        GGUFFile f = GGUFFile.open(path);
+        return load(path, threads, repack, null);
+    }
+
+    /**
+     * {@link #load(Path, int, boolean)} with a float model's matrices quantized in memory to {@code quantize}
+     * (Q8_0 or Q4_0; null: as stored).
+     */
+    public static Lfm2Model load(Path path, int threads, boolean repack, GGMLType quantize) {
+        GGUFFile f = ModelFiles.open(path, quantize);
         Arena arena = repack ? Arena.ofShared() : null;
         Parallel parallel = new Parallel(threads); // first: repacking uses the workers
         try {

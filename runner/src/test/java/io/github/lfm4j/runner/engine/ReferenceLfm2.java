@@ -1,5 +1,6 @@
 package io.github.lfm4j.runner.engine;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.Tensor;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
@@ -30,7 +31,7 @@ final class ReferenceLfm2 {
 
     @SuppressWarnings("unchecked")
     ReferenceLfm2(Path path) {
-        try (GGUFFile f = GGUFFile.open(path)) {
+        try (GGUFFile f = ModelFiles.open(path)) { // a GGUF file or a checkpoint directory
             c = Lfm2Config.from(f);
             Lfm2Weights w = Lfm2Weights.load(f, c);
             embd = matrix(w.tokenEmbedding());

@@ -1,5 +1,6 @@
 package io.github.lfm4j.tornadovm.engine;
 
+import io.github.lfm4j.model.ModelFiles;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.lfm2.Lfm2Config;
 import io.github.lfm4j.model.lfm2.Lfm2Weights;
@@ -306,7 +307,7 @@ public final class TornadoLfm2Engine implements GpuModel {
             notices.accept("lfm4j: TornadoVM bailout is on: a kernel that fails to compile would silently run as "
                     + "(wrong) Java; run with -Dtornado.recover.bailout=False");
         }
-        try (GGUFFile f = GGUFFile.open(path)) {
+        try (GGUFFile f = ModelFiles.open(path)) {
             return new TornadoLfm2Engine(f, context, device, notices); // every weight is copied: the mapping can go
         }
     }
