@@ -25,8 +25,16 @@ public final class ToolCallGrammar {
         return strict != null && strict.asBoolean(false);
     }
 
-    /** The GBNF text for answers to a conversation with these tools. */
+    /** The GBNF text for answers to a conversation with these tools (free text, then an optional call block). */
     public static String toGbnf(List<ToolDefinition> tools) {
+        return toGbnf(tools, false);
+    }
+
+    /**
+     * Like {@link #toGbnf(List)}; with {@code required} (tool_choice "required" or a named tool) the answer is the
+     * call block alone: free text first would let a model write until max_tokens without ever calling.
+     */
+    public static String toGbnf(List<ToolDefinition> tools, boolean required) {
         if (tools.isEmpty()) throw new GrammarException("tool-call grammar: no tools");
         JsonSchemaConverter c = new JsonSchemaConverter(null);
         c.python(); // before any rule: strings are read as Python literals
@@ -47,7 +55,7 @@ public final class ToolCallGrammar {
             calls.add(JsonSchemaConverter.gbnfLiteral(t.name() + "(") + " " + args + " \")\"");
         }
         // the turn ends with the call block: the tool results come back in the next message
-        String body = "text tool-calls?";
+        String body = required ? "tool-calls" : "text tool-calls?";
         String rules = c.rulesText(body);
         rules += "text ::= [^\\x00]*\n";
         rules += "tool-calls ::= " + ToolCallFormatter.CALL_START + " \"[\" tool-call (\",\" space tool-call)* \"]\" "
@@ -59,5 +67,10 @@ public final class ToolCallGrammar {
 
     public static Grammar compile(List<ToolDefinition> tools) {
         return Grammar.parse(toGbnf(tools));
+    }
+
+    /** {@link #toGbnf(List, boolean)} compiled. */
+    public static Grammar compile(List<ToolDefinition> tools, boolean required) {
+        return Grammar.parse(toGbnf(tools, required));
     }
 }

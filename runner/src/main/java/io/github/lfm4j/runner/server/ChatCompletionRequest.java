@@ -63,7 +63,7 @@ record ChatCompletionRequest(List<ChatMessage> messages, List<ToolDefinition> to
                         + " 'grammar' or 'json_schema'", "tools");
             }
             try {
-                settings = settings.withGrammar(ToolCallGrammar.compile(tools));
+                settings = settings.withGrammar(ToolCallGrammar.compile(tools, required));
             } catch (GrammarException e) {
                 throw ApiError.invalid(e.getMessage(), "tools");
             }

@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.engine;
 
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lfm4j.model.ModelFiles;
@@ -65,7 +67,7 @@ class CheckpointConvertTest {
                 .get("cases").get(0).get("last_logits_top10");
         float[] fromDir;
         try (Lfm2Model m = Lfm2Model.load(CKPT, 1)) {
-            fromDir = m.newSession(64).prefill(PROMPT);
+            fromDir = m.newSession(64, F32, F32).prefill(PROMPT);
         }
         for (GGMLType type : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0}) {
             Path out = tmp.resolve("tiny-" + type + ".gguf");
@@ -76,7 +78,7 @@ class CheckpointConvertTest {
             try (Lfm2Model m = Lfm2Model.load(out, 1)) {
                 assertEquals(type, m.weights().layers()[0].ffnGate().type());
                 assertEquals(GGMLType.F32, m.weights().layers()[0].conv().type());
-                logits = m.newSession(64).prefill(PROMPT);
+                logits = m.newSession(64, F32, F32).prefill(PROMPT);
             }
             switch (type) {
                 // bf16 values are exact in f32 and (at these magnitudes) in f16
@@ -107,7 +109,7 @@ class CheckpointConvertTest {
             try (Lfm2Model m = Lfm2Model.load(dir, 1)) {
                 assertTrue(!m.weights().tiedOutput());
                 assertEquals(RandomCheckpoint.FFN, m.config().ffnDim());
-                logits = m.newSession(64).prefill(prompt);
+                logits = m.newSession(64, F32, F32).prefill(prompt);
             }
             for (int i = 0; i < logits.length; i++) assertEquals(ref[i], logits[i], 5e-3, dtype + " token " + i);
             Path out = tmp.resolve("rand-" + dtype + ".gguf");
@@ -115,7 +117,7 @@ class CheckpointConvertTest {
                 GGUFConverter.convert(src, GGMLType.F32, out);
             }
             try (Lfm2Model m = Lfm2Model.load(out, 1)) {
-                float[] converted = m.newSession(64).prefill(prompt);
+                float[] converted = m.newSession(64, F32, F32).prefill(prompt);
                 for (int i = 0; i < logits.length; i++) assertEquals(logits[i], converted[i], 1e-4, dtype + " converted, token " + i);
             }
         }

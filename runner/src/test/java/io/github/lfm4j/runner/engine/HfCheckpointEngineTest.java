@@ -1,5 +1,7 @@
 package io.github.lfm4j.runner.engine;
 
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lfm4j.model.sampling.Sampler;
@@ -36,7 +38,7 @@ class HfCheckpointEngineTest {
              Lfm2Model gguf = Lfm2Model.load(Fixtures.model("hf-tiny/model-bf16.gguf"), 1)) {
             for (JsonNode c : cases) {
                 int[] prompt = ints(c.get("prompt"));
-                float[] logits = hf.newSession(64).prefill(prompt);
+                float[] logits = hf.newSession(64, F32, F32).prefill(prompt);
                 JsonNode top = c.get("last_logits_top10");
                 for (JsonNode pair : top) {
                     int id = pair.get(0).asInt();
@@ -48,11 +50,11 @@ class HfCheckpointEngineTest {
                         .sorted((a, b) -> Float.compare(logits[b], logits[a])).limit(10).mapToInt(Integer::intValue).toArray();
                 assertArrayEquals(java.util.stream.StreamSupport.stream(top.spliterator(), false).mapToInt(p -> p.get(0).asInt()).toArray(), best);
 
-                float[] fromGguf = gguf.newSession(64).prefill(prompt);
+                float[] fromGguf = gguf.newSession(64, F32, F32).prefill(prompt);
                 for (int i = 0; i < logits.length; i++) assertEquals(fromGguf[i], logits[i], SAME_WEIGHTS_TOLERANCE, "checkpoint vs GGUF, token " + i);
 
                 // Greedy through EOS, as transformers generated (no stop tokens).
-                Generator.Result r = Generator.generate(hf.newSession(64), prompt, new Sampler(SamplerParams.greedy()), 16, null, null);
+                Generator.Result r = Generator.generate(hf.newSession(64, F32, F32), prompt, new Sampler(SamplerParams.greedy()), 16, null, null);
                 assertArrayEquals(ints(c.get("greedy")), r.tokens(), "greedy vs transformers");
             }
             assertTrue(hf.file().isAssembled());
