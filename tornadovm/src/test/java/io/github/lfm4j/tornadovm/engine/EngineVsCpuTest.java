@@ -1,5 +1,8 @@
 package io.github.lfm4j.tornadovm.engine;
 
+// the GPU engine keeps an f32 KV cache: the CPU sessions it is compared with do too
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.engine.Session;
 import io.github.lfm4j.runner.engine.spi.GpuDevice;
@@ -95,7 +98,7 @@ class EngineVsCpuTest {
         int[] prompt = new Random().ints(70, 0, 3000).toArray();
         GpuModel gpu = engine(name);
         try (Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
-            Session cpu = cpuModel.newSession(CONTEXT);
+            Session cpu = cpuModel.newSession(CONTEXT, F32, F32);
             GpuSession s = gpu.session();
             s.reset();
 
@@ -141,7 +144,7 @@ class EngineVsCpuTest {
             // GPU prefill against the CPU's batched prefill: both multiply dequantized weights with float activations
             // and compute the last logits with the decode product
             s.reset();
-            Session cpuPrefill = cpuModel.newSession(CONTEXT);
+            Session cpuPrefill = cpuModel.newSession(CONTEXT, F32, F32);
             double prefillDiff = relative(cpuPrefill.prefill(prompt), s.prefill(prompt));
             System.out.printf("%s: gpu prefill vs cpu prefill: max |diff| / max|logit| = %.3g%n", name, prefillDiff);
             assertTrue(prefillDiff <= (quantized ? PREFILL_QUANTIZED_TOLERANCE : TOLERANCE), name + ": prefill " + prefillDiff);

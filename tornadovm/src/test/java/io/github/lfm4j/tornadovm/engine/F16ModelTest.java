@@ -1,5 +1,8 @@
 package io.github.lfm4j.tornadovm.engine;
 
+// the GPU engine keeps an f32 KV cache: the CPU sessions it is compared with do too
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.GGUFTensorInfo;
@@ -70,7 +73,7 @@ class F16ModelTest {
         int[] prompt = new Random().ints(24, 0, 3000).toArray();
         try (Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
             assertTrue(notices.stream().noneMatch(n -> n.contains("repacked")), notices.toString());
-            Session cpu = cpuModel.newSession(EngineVsCpuTest.CONTEXT);
+            Session cpu = cpuModel.newSession(EngineVsCpuTest.CONTEXT, F32, F32);
             TornadoSession s = gpu.session();
             s.reset();
             double[] rel = new double[prompt.length];
@@ -105,7 +108,7 @@ class F16ModelTest {
             afterWorst = Math.max(afterWorst, EngineVsCpuTest.relative(after[i], s.decode(more[i])));
         }
         try (Lfm2Model cpuModel = Lfm2Model.load(path, 1)) {
-            Session cpu = cpuModel.newSession(EngineVsCpuTest.CONTEXT);
+            Session cpu = cpuModel.newSession(EngineVsCpuTest.CONTEXT, F32, F32);
             double vsCpu = EngineVsCpuTest.relative(cpu.prefill(prompt), prefilled);
             System.out.printf("tiny-f16 prefill: vs cpu prefill %.3g, vs gpu decode %.3g, decode after %.3g%n", vsCpu,
                     vsDecode, afterWorst);

@@ -1,5 +1,8 @@
 package io.github.lfm4j.tornadovm.engine;
 
+// the GPU engine keeps an f32 KV cache: the CPU sessions it is compared with do too
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import io.github.lfm4j.model.gguf.GGMLType;
 import io.github.lfm4j.model.gguf.GGUFFile;
 import io.github.lfm4j.model.gguf.GGUFTensorInfo;
@@ -71,7 +74,7 @@ class MixedModelTest {
              Lfm2Model cpuModel = Lfm2Model.load(reference, 1)) {
             assertTrue(notices.contains("lfm4j: no GPU kernel for Q5_0 weights; repacked them as Q8_0 for the GPU"),
                     notices.toString());
-            Session cpu = cpuModel.newSession(64);
+            Session cpu = cpuModel.newSession(64, F32, F32);
             TornadoSession s = gpu.session();
             double[] rel = new double[prompt.length];
             for (int i = 0; i < prompt.length; i++) rel[i] = EngineVsCpuTest.relative(cpu.decode(prompt[i]), s.decode(prompt[i]));

@@ -1,5 +1,8 @@
 package io.github.lfm4j.tornadovm.engine;
 
+// the GPU engine keeps an f32 KV cache: the CPU sessions it is compared with do too
+import static io.github.lfm4j.kernels.cache.KvCacheType.F32;
+
 import io.github.lfm4j.runner.engine.Lfm2Model;
 import io.github.lfm4j.runner.engine.Session;
 import io.github.lfm4j.runner.engine.spi.GpuModel;
@@ -75,7 +78,7 @@ class PrefillTest {
 
         // the same conversation on the CPU engine, fed the GPU's tokens
         try (Lfm2Model cpuModel = Lfm2Model.load(fixture(name), 1)) {
-            Session cpu = cpuModel.newSession(CONTEXT);
+            Session cpu = cpuModel.newSession(CONTEXT, F32, F32);
             cpu.prefill(turn1);
             for (int g : generated) cpu.decode(g);
             double vsCpu = relative(cpu.prefill(turn2), second);
@@ -100,7 +103,7 @@ class PrefillTest {
         s.reset();
         int gpuFirst = s.prefillGreedy(prompt);
         try (Lfm2Model cpuModel = Lfm2Model.load(fixture(name), 1)) {
-            Session cpu = cpuModel.newSession(CONTEXT);
+            Session cpu = cpuModel.newSession(CONTEXT, F32, F32);
             float[] logits = cpu.prefill(prompt);
             int first = argmax(logits);
             assertEquals(first, gpuFirst, name + ": first token after prefill");
