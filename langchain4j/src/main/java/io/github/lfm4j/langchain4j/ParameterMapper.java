@@ -14,8 +14,10 @@ import io.github.lfm4j.runner.api.GenerationOptions;
  * as the server does, so results compare with other engines.
  *
  * <p>Refused, with LangChain4j's {@link UnsupportedFeatureException}: a non-zero frequency penalty (the sampler
- * has a presence and a repetition penalty, no count-proportional one) and a JSON response format (structured output
- * is not in the engine yet). Out-of-range values are {@link IllegalArgumentException}s.
+ * has a presence and a repetition penalty, no count-proportional one). A JSON response format constrains the
+ * answer (after the thinking trace) to its JSON schema, or to any JSON object without one, through the engine's
+ * structured output; a schema the converter does not support is a one-line {@link IllegalArgumentException}
+ * naming the keyword. Out-of-range values are {@link IllegalArgumentException}s.
  */
 final class ParameterMapper {
     private ParameterMapper() {}
@@ -51,14 +53,21 @@ final class ParameterMapper {
             o = o.withMaxTokens(p.maxOutputTokens());
         }
         if (p.stopSequences() != null && !p.stopSequences().isEmpty()) o = o.withStop(p.stopSequences());
-        checkResponseFormat(p.responseFormat());
-        return o;
+        return responseFormat(p.responseFormat(), o);
     }
 
-    private static void checkResponseFormat(ResponseFormat f) {
-        if (f == null || f.type() == ResponseFormatType.TEXT) return;
-        throw new UnsupportedFeatureException("lfm4j does not support JSON response formats yet"
-                + (f.jsonSchema() != null ? " (JSON schema '" + f.jsonSchema().name() + "')" : "")
-                + ": structured output is not in the engine");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static GenerationOptions responseFormat(ResponseFormat f, GenerationOptions o) {
+        if (f == null || f.type() == ResponseFormatType.TEXT) return o;
+        if (f.jsonSchema() == null || f.jsonSchema().rootElement() == null) return o.withJsonObject();
+        try {
+            String schema = JSON.writeValueAsString(
+                    dev.langchain4j.internal.JsonSchemaElementUtils.toMap(f.jsonSchema().rootElement()));
+            return o.withJsonSchema(schema);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("JSON schema '" + f.jsonSchema().name() + "' cannot be written as JSON: "
+                    + e.getOriginalMessage());
+        }
     }
 }

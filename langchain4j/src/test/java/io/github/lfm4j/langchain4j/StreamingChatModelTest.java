@@ -148,7 +148,7 @@ class StreamingChatModelTest {
         TestModel.Script script = new TestModel.Script(TestModel.shared(), (p, g) -> "ok");
         Recorder rec = new Recorder();
         assertThrows(UnsupportedFeatureException.class, () -> scripted(script).chat(ChatRequest.builder()
-                .messages(UserMessage.from("x")).responseFormat(ResponseFormat.JSON).build(), rec));
+                .messages(UserMessage.from("x")).frequencyPenalty(0.5).build(), rec));
         assertTrue(rec.events.isEmpty());
 
         // a conversation longer than the context fails while generating: onError, one line
