@@ -26,6 +26,9 @@ public final class ToolCallGrammar {
     }
 
     /** The GBNF text for answers to a conversation with these tools (free text, then an optional call block). */
+    /** Calls one answer's call block may hold. */
+    public static final int MAX_CALLS = 4;
+
     public static String toGbnf(List<ToolDefinition> tools) {
         return toGbnf(tools, false);
     }
@@ -58,7 +61,10 @@ public final class ToolCallGrammar {
         String body = required ? "tool-calls" : "text tool-calls?";
         String rules = c.rulesText(body);
         rules += "text ::= [^\\x00]*\n";
-        rules += "tool-calls ::= " + ToolCallFormatter.CALL_START + " \"[\" tool-call (\",\" space tool-call)* \"]\" "
+        // at most MAX_CALLS calls in one block: unbounded, a model that never closes the list (a random one, or a
+        // looping one) writes calls until the context ends
+        rules += "tool-calls ::= " + ToolCallFormatter.CALL_START + " \"[\" tool-call (\",\" space tool-call){0,"
+                + (MAX_CALLS - 1) + "} \"]\" "
                 + ToolCallFormatter.CALL_END + "\n";
         rules += "tool-call ::= " + String.join(" | ", calls) + "\n";
         if (rules.contains("tool-kwarg")) rules += "tool-kwarg ::= [A-Za-z_] [A-Za-z0-9_]{0,63} \"=\" value\n";

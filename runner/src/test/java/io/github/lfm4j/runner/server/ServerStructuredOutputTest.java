@@ -129,11 +129,6 @@ class ServerStructuredOutputTest {
             + "\"unit\":{\"enum\":[\"celsius\",\"fahrenheit\"]},\"days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},"
             + "\"required\":[\"city\",\"unit\"],\"additionalProperties\":false}";
 
-    // Known problem (issue 16 note, 2026-12-04): the call-block grammar allows any number of calls, so the random tiny
-    // model at temperature 1 can keep appending calls until the context ends (finish "length"); which seeds do depends
-    // on float rounding (it passed before the tiled attention changed the engine's rounding). Re-enable once the
-    // grammar bounds the calls per block (or ends the block on the first complete call).
-    @org.junit.jupiter.api.Disabled("strict call block unbounded in the number of calls: random model runs to length")
     @Test
     void strictToolCallArgumentsValidateAgainstTheToolsSchema() throws IOException {
         String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"strict\":true,\"parameters\":"
