@@ -96,22 +96,9 @@ public final class BenchRunner {
     }
 
     private TestResult promptProcessing(InferenceEngine engine, String who, int n) {
-        TestSpec test = TestSpec.pp(n);
         int[] prompt = tokens(engine, n, 1);
-        int reps = settings.repetitions();
-        long[] samples = new long[reps];
-        String start = null;
-        for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
-            progress.begin(who + " " + test.name() + " " + runLabel(i));
-            if (i == 0) start = now();
-            engine.reset();
-            long t0 = System.nanoTime();
-            argmax(engine.prefill(prompt));
-            long dt = System.nanoTime() - t0;
-            if (i >= 0) samples[i] = dt;
-            progress.advance();
-        }
-        return new TestResult(test, samples, samples, start);
+        Runs r = timedRuns(who, TestSpec.pp(n), engine::reset, () -> argmax(engine.prefill(prompt)));
+        return new TestResult(TestSpec.pp(n), r.nanos(), r.nanos(), r.start()); // a prefill's time is its TTFT
     }
 
     private TestResult tokenGeneration(InferenceEngine engine, String who, int n) {
@@ -143,7 +130,6 @@ public final class BenchRunner {
         if (settings.sweepDepths().isEmpty()) return results;
         int k = settings.sweepTokens();
         int[] fill = tokens(engine, settings.sweepDepths().getLast(), 3);
-        int reps = settings.repetitions();
         engine.reset();
         int filled = 0;
         for (int depth : settings.sweepDepths()) {
@@ -154,44 +140,43 @@ public final class BenchRunner {
                 engine.prefill(Arrays.copyOfRange(fill, filled, depth));
                 filled = depth;
             }
-            long[] samples = new long[reps];
-            String start = null;
-            for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
-                progress.begin(who + " " + test.name() + " " + runLabel(i));
-                if (i == 0) start = now();
-                moveTo(engine, fill, depth);
-                long t0 = System.nanoTime();
-                decodeSteps(engine, fill[Math.max(depth - 1, 0)], k);
-                long dt = System.nanoTime() - t0;
-                if (i >= 0) samples[i] = dt;
-                progress.advance();
-            }
+            Runs r = timedRuns(who, test, () -> moveTo(engine, fill, depth),
+                    () -> decodeSteps(engine, fill[Math.max(depth - 1, 0)], k));
             moveTo(engine, fill, depth);
-            results.add(new TestResult(test, samples, new long[0], start));
+            results.add(new TestResult(test, r.nanos(), new long[0], r.start()));
             if (settings.sweepPrompt() > 0) results.add(promptAtDepth(engine, who, fill, depth));
         }
         return results;
     }
 
-    /** pp N @ dD: a prefill of N tokens with D already in the cache; rewinds to D after each run. */
+    /** pp N @ dD: a prefill of N tokens with D already in the cache; rewinds to D before each run and after. */
     private TestResult promptAtDepth(InferenceEngine engine, String who, int[] fill, int depth) {
         TestSpec test = TestSpec.ppAtDepth(settings.sweepPrompt(), depth);
         int[] prompt = tokens(engine, settings.sweepPrompt(), 4);
+        Runs r = timedRuns(who, test, () -> moveTo(engine, fill, depth), () -> argmax(engine.prefill(prompt)));
+        moveTo(engine, fill, depth);
+        return new TestResult(test, r.nanos(), new long[0], r.start());
+    }
+
+    /** The measured runs' nanoseconds and when the first of them began. */
+    private record Runs(long[] nanos, String start) {}
+
+    /** The warm-ups and then the measured runs of one test: {@code setup} untimed before each, {@code timed} timed. */
+    private Runs timedRuns(String who, TestSpec test, Runnable setup, Runnable timed) {
         int reps = settings.repetitions();
         long[] samples = new long[reps];
         String start = null;
         for (int i = -settings.warmups(); i < reps; i++) { // i < 0: warm-up
             progress.begin(who + " " + test.name() + " " + runLabel(i));
             if (i == 0) start = now();
-            moveTo(engine, fill, depth);
+            setup.run();
             long t0 = System.nanoTime();
-            argmax(engine.prefill(prompt));
+            timed.run();
             long dt = System.nanoTime() - t0;
             if (i >= 0) samples[i] = dt;
             progress.advance();
         }
-        moveTo(engine, fill, depth);
-        return new TestResult(test, samples, new long[0], start);
+        return new Runs(samples, start);
     }
 
     private static String label(io.github.lfm4j.kernels.cache.KvCacheType t) {

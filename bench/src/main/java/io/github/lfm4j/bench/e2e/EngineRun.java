@@ -29,14 +29,6 @@ public record EngineRun(Device device, int threads, double loadSeconds, Optional
         results = List.copyOf(results);
     }
 
-    /** With the CPU engine's default f16 cache. */
-    public EngineRun(Device device, int threads, double loadSeconds, OptionalDouble compileSeconds,
-                     OptionalLong peakRssBytes, OptionalLong deviceMemory, long hostMemoryBytes,
-                     List<TestResult> results, Optional<DeviceStepProfile> stepProfile) {
-        this(device, threads, loadSeconds, compileSeconds, peakRssBytes, deviceMemory, hostMemoryBytes, results,
-                stepProfile, "f16", "f16");
-    }
-
     /** The cache types as a label: {@code f16}, or {@code q8_0/f16} when keys and values differ. */
     public String cacheLabel() {
         return typeK.equals(typeV) ? typeK : typeK + "/" + typeV;

@@ -29,9 +29,9 @@ class ReportFormatTest {
         TestResult tg = new TestResult(TestSpec.tg(4), new long[]{400_000_000L, 400_000_000L},
                 new long[]{30_000_000L, 50_000_000L}, "2026-11-21T12:00:05Z");
         EngineRun t1 = new EngineRun(Device.CPU, 1, 0.5, OptionalDouble.empty(), OptionalLong.of(800L << 20),
-                OptionalLong.empty(), 700L << 20, List.of(pp, tg), Optional.empty());
+                OptionalLong.empty(), 700L << 20, List.of(pp, tg), Optional.empty(), "f16", "f16");
         EngineRun t2 = new EngineRun(Device.CPU, 2, 0.25, OptionalDouble.empty(), OptionalLong.empty(),
-                OptionalLong.empty(), 700L << 20, List.of(pp), Optional.empty());
+                OptionalLong.empty(), 700L << 20, List.of(pp), Optional.empty(), "f16", "f16");
         return new BenchReport(MODEL, s, List.of(t1, t2), llama, SYSTEM);
     }
 
@@ -63,11 +63,11 @@ class ReportFormatTest {
         // 8 profiled steps: 25,600 B in, 160 B out, 12 ms of kernels
         EngineRun gpu = new EngineRun(Device.GPU, 1, 3.0, OptionalDouble.of(2.5), OptionalLong.empty(),
                 OptionalLong.of(64L << 20), 100L << 20, List.of(tg),
-                Optional.of(new DeviceStepProfile(8, 12_000_000L, 25_600L, 160L)));
+                Optional.of(new DeviceStepProfile(8, 12_000_000L, 25_600L, 160L)), "f32", "f32");
         BenchReport r = new BenchReport(MODEL, cpu.settings(), List.of(cpu.runs().get(0), gpu), null, SYSTEM);
 
         List<String> md = MarkdownReport.render(r).lines().toList();
-        String gpuRow = md.stream().filter(l -> l.startsWith("| gpu    |       1 | f16   |  3.000 |")).findFirst().orElseThrow();
+        String gpuRow = md.stream().filter(l -> l.startsWith("| gpu    |       1 | f32   |  3.000 |")).findFirst().orElseThrow();
         assertTrue(gpuRow.endsWith("|       2.50 |      n.a. |   64.0 MiB |                100.0 MiB |    3200.00 |"
                 + "       20.00 |           1.500 |"), gpuRow);
 

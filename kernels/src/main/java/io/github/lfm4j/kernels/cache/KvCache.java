@@ -1,6 +1,8 @@
 package io.github.lfm4j.kernels.cache;
 
 import io.github.lfm4j.kernels.cpu.VectorOps;
+import io.github.lfm4j.model.gguf.GGMLType;
+import io.github.lfm4j.model.quant.Quantizer;
 
 /**
  * The keys and values of one attention layer, stored as {@link KvCacheType}s, in blocks of {@link #BLOCK} positions
@@ -37,6 +39,8 @@ public final class KvCache {
     private final int kvHeads, headDim, kvDim;
     private final Object[] keys, values;      // per block: float[], short[] or byte[]
     private final short[][] keyScales, valueScales;
+    /** One ggml q8_0 block (f16 scale, 32 quants), the quantizer's output before it is spread into the layout. */
+    private final byte[] block = new byte[2 + QK];
 
     /**
      * @param capacity positions this layer may hold (the session's context)
@@ -69,7 +73,10 @@ public final class KvCache {
         return valueType;
     }
 
-    /** Stores position {@code pos}'s keys {@code k[ko .. ko+kvDim)} and values {@code v[vo .. vo+kvDim)}. */
+    /**
+     * Stores position {@code pos}'s keys {@code k[ko .. ko+kvDim)} and values {@code v[vo .. vo+kvDim)}. From one
+     * thread at a time (the session's: appends happen before the attention's parallel part).
+     */
     public void append(int pos, float[] k, int ko, float[] v, int vo) {
         int b = pos >>> BLOCK_BITS, slot = pos & BLOCK_MASK, t = slot / TILE, j = slot % TILE;
         if (keys[b] == null) allocate(b);
@@ -90,8 +97,8 @@ public final class KvCache {
                     short[] ks = keyScales[b];
                     int sBase = (g * TILES + t) * qb * TILE + j;
                     for (int i0 = 0; i0 < headDim; i0 += QK) {
-                        float id = quantScale(k, src + i0, ks, sBase + (i0 / QK) * TILE);
-                        for (int i = i0; i < i0 + QK; i++) kb[kBase + i * TILE] = quantize(k[src + i], id);
+                        ks[sBase + (i0 / QK) * TILE] = quantizeBlock(k, src + i0);
+                        for (int i = 0; i < QK; i++) kb[kBase + (i0 + i) * TILE] = block[2 + i];
                     }
                 }
             }
@@ -107,8 +114,8 @@ public final class KvCache {
                     short[] vs = valueScales[b];
                     int sBase = (g * BLOCK + slot) * qb;
                     for (int i0 = 0; i0 < headDim; i0 += QK) {
-                        float id = quantScale(v, vsrc + i0, vs, sBase + i0 / QK);
-                        for (int i = i0; i < i0 + QK; i++) vb[vBase + i] = quantize(v[vsrc + i], id);
+                        vs[sBase + i0 / QK] = quantizeBlock(v, vsrc + i0);
+                        System.arraycopy(block, 2, vb, vBase + i0, QK);
                     }
                 }
             }
@@ -190,18 +197,18 @@ public final class KvCache {
 
     private void allocate(int b) {
         int n = BLOCK * kvDim;
-        keys[b] = switch (keyType) {
-            case F32 -> new float[n];
-            case F16 -> new short[n];
-            case Q8_0 -> new byte[n];
-        };
-        values[b] = switch (valueType) {
-            case F32 -> new float[n];
-            case F16 -> new short[n];
-            case Q8_0 -> new byte[n];
-        };
+        keys[b] = store(keyType, n);
+        values[b] = store(valueType, n);
         if (keyType == KvCacheType.Q8_0) keyScales[b] = new short[n / QK];
         if (valueType == KvCacheType.Q8_0) valueScales[b] = new short[n / QK];
+    }
+
+    private static Object store(KvCacheType type, int n) {
+        return switch (type) {
+            case F32 -> new float[n];
+            case F16 -> new short[n];
+            case Q8_0 -> new byte[n];
+        };
     }
 
     private static short toHalf(float x) {
@@ -209,20 +216,11 @@ public final class KvCache {
     }
 
     /**
-     * ggml's q8_0 scale of {@code x[off .. off+32)}: {@code d = amax/127} stored as half at {@code scales[at]};
-     * returns {@code 1/d} (unrounded, as ggml multiplies by it), 0 for an all-zero block.
+     * Quantizes {@code x[off .. off+32)} into {@link #block} with the model module's ggml-exact q8_0 quantizer
+     * ({@code quantize_row_q8_0_ref}); returns the block's f16 scale, its quants are {@code block[2 .. 34)}.
      */
-    private static float quantScale(float[] x, int off, short[] scales, int at) {
-        float amax = 0f;
-        for (int i = 0; i < QK; i++) amax = Math.max(amax, Math.abs(x[off + i]));
-        float d = amax / 127f;
-        scales[at] = Float.floatToFloat16(d);
-        return d != 0f ? 1f / d : 0f;
-    }
-
-    /** {@code roundf(x·id)}: C's rounding, half away from zero. */
-    private static byte quantize(float x, float id) {
-        float y = x * id;
-        return (byte) (y >= 0f ? Math.round(y) : -Math.round(-y)); // Math.round alone rounds -2.5 to -2
+    private short quantizeBlock(float[] x, int off) {
+        Quantizer.quantize(GGMLType.Q8_0, x, off, QK, block, 0);
+        return (short) ((block[0] & 0xFF) | (block[1] << 8));
     }
 }

@@ -192,14 +192,6 @@ public final class InfoCommand implements Runnable {
 
     /** Human-readable size, binary units. */
     static String bytes(long n) {
-        if (n < 1024) return n + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return io.github.lfm4j.runner.hub.DownloadProgress.bytes(n);
     }
 }

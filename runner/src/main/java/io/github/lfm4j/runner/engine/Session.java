@@ -45,7 +45,7 @@ public final class Session implements EngineSession {
     private final float[] x, h, bcx, bx, y, o, q, k, v, att, gate, up;
     private final float[] cos, sin, logits, last;
     private final MatmulRunner matmul;
-    private final AttentionRunner attention = new AttentionRunner();
+    private final AttentionRunner attention;
     /** Per layer, the products that read the same normed input, run together as one parallel job. */
     private final MatrixKernel[][] qkv, gateUp;
     private final float[][] qkvOut, gateUpOut;
@@ -102,6 +102,7 @@ public final class Session implements EngineSession {
             if (layer.attention()) qkv[l] = new MatrixKernel[]{layer.wq(), layer.wk(), layer.wv()};
         }
         qkvOut = new float[][]{q, k, v};
+        attention = new AttentionRunner();
         gateUpOut = new float[][]{gate, up};
     }
 
@@ -336,15 +337,14 @@ public final class Session implements EngineSession {
      */
     private final class AttentionRunner implements Parallel.RangeBody {
         private final ThreadLocal<TiledAttention> kernels = ThreadLocal.withInitial(() -> new TiledAttention(headDim));
+        private final float scale = (float) (1.0 / Math.sqrt(headDim)); // created once headDim is set
         private KvCache cache;
-        private float scale;
         private int n, group;
 
         void run(KvCache cache, int n, int group, int kvHeads) {
             this.cache = cache;
             this.n = n;
             this.group = group;
-            this.scale = (float) (1.0 / Math.sqrt(headDim));
             model.parallel().forRange(kvHeads, this);
             this.cache = null;
         }

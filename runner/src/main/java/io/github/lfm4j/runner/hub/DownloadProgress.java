@@ -74,7 +74,8 @@ public final class DownloadProgress {
         return b.append(", ").append(bytes((long) rate)).append("/s").toString();
     }
 
-    static String bytes(long n) {
+    /** Human-readable size, binary units (also {@code lfm4j info}'s). */
+    public static String bytes(long n) {
         if (n < 1024) return n + " B";
         String[] units = {"KiB", "MiB", "GiB", "TiB"};
         double v = n;
